@@ -1,0 +1,109 @@
+//===- TileAndVectorize.cpp - the q-tile-and-vectorize pass ---------------===//
+//
+// Part of qmlir. CPU code generation on tensors: contractions are tiled to
+// register blocks and become vector.contract; element-wise generics are
+// tiled along their innermost dimension and vectorized.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Conversion/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace qmlir {
+#define GEN_PASS_DEF_QTILEANDVECTORIZE
+#include "qmlir/Conversion/Passes.h.inc"
+} // namespace qmlir
+
+using namespace mlir;
+
+namespace {
+
+/// Tiles `op` with `tileSizes` (0 = untiled) and vectorizes the tile with
+/// vector sizes equal to the tile (masked where a tile is partial).
+static LogicalResult tileAndVectorize(RewriterBase &rewriter,
+                                      linalg::LinalgOp op,
+                                      ArrayRef<int64_t> tileSizes) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return failure();
+  SmallVector<int64_t> vectorSizes;
+  SmallVector<OpFoldResult> sizes;
+  for (auto [range, tile] : llvm::zip(ranges, tileSizes)) {
+    int64_t t = tile == 0 || tile >= range ? 0 : tile;
+    sizes.push_back(rewriter.getIndexAttr(t));
+    vectorSizes.push_back(t == 0 ? range : t);
+  }
+  Operation *target = op;
+  rewriter.setInsertionPoint(op);
+  if (llvm::any_of(sizes, [](OpFoldResult s) {
+        return getConstantIntValue(s) != 0;
+      })) {
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return failure();
+    rewriter.replaceOp(op, tiled->replacements);
+    target = tiled->tiledOps.back();
+  }
+  if (failed(linalg::vectorizeOpPrecondition(target, vectorSizes)))
+    return success(); // tiled but left scalar
+  rewriter.setInsertionPoint(target);
+  FailureOr<linalg::VectorizationResult> vec =
+      linalg::vectorize(rewriter, target, vectorSizes);
+  if (failed(vec))
+    return success();
+  if (vec->replacements.empty())
+    rewriter.eraseOp(target);
+  else
+    rewriter.replaceOp(target, vec->replacements);
+  return success();
+}
+
+struct QTileAndVectorizePass
+    : qmlir::impl::QTileAndVectorizeBase<QTileAndVectorizePass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<int64_t> mnk(matmulTileSizes.begin(), matmulTileSizes.end());
+    if (mnk.empty())
+      mnk = {8, 32, 16};
+    if (mnk.size() != 3) {
+      getOperation().emitError("matmul-tile-sizes needs 3 values (M, N, K)");
+      return signalPassFailure();
+    }
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      int64_t loops = op.getNumLoops();
+      if (loops == 0 || !op.hasPureTensorSemantics())
+        continue;
+      SmallVector<int64_t> tiles(loops, 1);
+      if (linalg::isaContractionOpInterface(op)) {
+        // Innermost loops of a contraction are (m, n, k) in order for
+        // linalg.matmul and for our matmul-like generics.
+        FailureOr<linalg::ContractionDimensions> dims =
+            linalg::inferContractionDims(op);
+        if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+            dims->k.size() != 1)
+          continue;
+        tiles[dims->m[0]] = mnk[0];
+        tiles[dims->n[0]] = mnk[1];
+        tiles[dims->k[0]] = mnk[2];
+      } else if (isa<linalg::GenericOp>(op) &&
+                 op.getNumParallelLoops() == loops) {
+        tiles.back() = vectorWidth;
+      } else {
+        continue;
+      }
+      (void)tileAndVectorize(rewriter, op, tiles);
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,124 @@
+//===- NodeImporter.h - what an ONNX op importer sees -----------*- C++ -*-===//
+//
+// Part of qmlir. The importer core builds one NodeImporter per ONNX node and
+// hands it to the function registered for the node's (domain, op type). Op
+// families register their functions in their own files (Ops/*.cpp, listed
+// in OpFamilies.def), so adding an op never touches the core.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_LIB_TARGET_ONNX_NODEIMPORTER_H
+#define QMLIR_LIB_TARGET_ONNX_NODEIMPORTER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace qmlir::onnx_import {
+
+class GraphImporter;
+
+/// The view of one ONNX node given to an op importer.
+class NodeImporter {
+public:
+  NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
+               mlir::OpBuilder &builder, mlir::Location loc, int64_t opset)
+      : graph(graph), node(node), builder(builder), loc(loc), opset(opset) {}
+
+  const onnx::NodeProto &proto() const { return node; }
+  mlir::OpBuilder &b() { return builder; }
+  mlir::Location getLoc() const { return loc; }
+  /// The opset version of the node's domain imported by the model.
+  int64_t getOpset() const { return opset; }
+
+  /// Inputs: an optional input left out or given the empty name is absent.
+  int numInputs() const { return node.input_size(); }
+  bool hasInput(int i) const {
+    return i < node.input_size() && !node.input(i).empty();
+  }
+  /// The value of input `i` (a q.constant for initializers), or null.
+  mlir::Value input(int i);
+  /// The TensorProto of input `i` if it is an initializer or a Constant
+  /// node's output, else null.
+  const onnx::TensorProto *constantInput(int i) const;
+  /// The integer values of a constant input (shapes, axes, pads).
+  std::optional<llvm::SmallVector<int64_t>> constantInts(int i) const;
+  /// The float values of a constant input.
+  std::optional<llvm::SmallVector<double>> constantFloats(int i) const;
+
+  /// The statically shaped result type of output `i` as ONNX shape
+  /// inference computed it; emits an error and returns null if unknown.
+  mlir::RankedTensorType outputType(int i = 0);
+  int numOutputs() const { return node.output_size(); }
+  bool hasOutput(int i) const {
+    return i < node.output_size() && !node.output(i).empty();
+  }
+  void setOutput(int i, mlir::Value value);
+  /// Sets output `i` to a constant (ONNX Constant), which later nodes may
+  /// read through constantInput().
+  mlir::LogicalResult setConstantOutput(int i, onnx::TensorProto tensor);
+
+  // Attributes.
+  bool hasAttr(llvm::StringRef name) const;
+  int64_t attrInt(llvm::StringRef name, int64_t dflt) const;
+  double attrFloat(llvm::StringRef name, double dflt) const;
+  std::string attrString(llvm::StringRef name, llvm::StringRef dflt) const;
+  llvm::SmallVector<int64_t> attrInts(llvm::StringRef name) const;
+  llvm::SmallVector<double> attrFloats(llvm::StringRef name) const;
+  const onnx::TensorProto *attrTensor(llvm::StringRef name) const;
+
+  /// An error prefixed with the node's op type and name.
+  mlir::InFlightDiagnostic emitError();
+
+  /// A q.constant holding `tensor` (dense, or a dense_resource blob when
+  /// large); null after an error naming the node.
+  mlir::Value constant(const onnx::TensorProto &tensor);
+
+  GraphImporter &getGraph() { return graph; }
+
+private:
+  const onnx::AttributeProto *findAttr(llvm::StringRef name) const;
+
+  GraphImporter &graph;
+  const onnx::NodeProto &node;
+  mlir::OpBuilder &builder;
+  mlir::Location loc;
+  int64_t opset;
+};
+
+/// Imports one node, or emits an error and fails.
+using OpImportFn = std::function<mlir::LogicalResult(NodeImporter &)>;
+
+/// Maps (domain, op type) to the function importing it. The default ONNX
+/// domain is "" ("ai.onnx" is normalized to it).
+class ImporterRegistry {
+public:
+  void add(llvm::StringRef domain, llvm::StringRef opType, OpImportFn fn);
+  const OpImportFn *lookup(llvm::StringRef domain,
+                           llvm::StringRef opType) const;
+  /// The registry with every op family of OpFamilies.def.
+  static const ImporterRegistry &get();
+
+private:
+  llvm::StringMap<OpImportFn> table;
+};
+
+// One registration function per op family (Ops/<Family>.cpp).
+#define QMLIR_ONNX_OP_FAMILY(NAME) void register##NAME##Ops(ImporterRegistry &);
+#include "OpFamilies.def"
+#undef QMLIR_ONNX_OP_FAMILY
+
+/// Normalizes an ONNX axis attribute to [0, rank); fails out of range.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+} // namespace qmlir::onnx_import
+
+#endif // QMLIR_LIB_TARGET_ONNX_NODEIMPORTER_H

@@ -1,0 +1,46 @@
+//===- Constant.cpp - ONNX Constant ---------------------------------------===//
+//
+// Part of qmlir.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../NodeImporter.h"
+
+using namespace mlir;
+
+namespace qmlir::onnx_import {
+
+static LogicalResult importConstant(NodeImporter &n) {
+  onnx::TensorProto t;
+  if (const onnx::TensorProto *value = n.attrTensor("value")) {
+    t = *value;
+  } else if (n.hasAttr("value_float")) {
+    t.set_data_type(onnx::TensorProto::FLOAT);
+    t.add_float_data(static_cast<float>(n.attrFloat("value_float", 0)));
+  } else if (n.hasAttr("value_floats")) {
+    t.set_data_type(onnx::TensorProto::FLOAT);
+    SmallVector<double> v = n.attrFloats("value_floats");
+    t.add_dims(v.size());
+    for (double f : v)
+      t.add_float_data(static_cast<float>(f));
+  } else if (n.hasAttr("value_int")) {
+    t.set_data_type(onnx::TensorProto::INT64);
+    t.add_int64_data(n.attrInt("value_int", 0));
+  } else if (n.hasAttr("value_ints")) {
+    t.set_data_type(onnx::TensorProto::INT64);
+    SmallVector<int64_t> v = n.attrInts("value_ints");
+    t.add_dims(v.size());
+    for (int64_t i : v)
+      t.add_int64_data(i);
+  } else {
+    return n.emitError() << "only 'value', 'value_float(s)' and "
+                            "'value_int(s)' constants are supported";
+  }
+  return n.setConstantOutput(0, std::move(t));
+}
+
+void registerConstantOps(ImporterRegistry &r) {
+  r.add("", "Constant", importConstant);
+}
+
+} // namespace qmlir::onnx_import

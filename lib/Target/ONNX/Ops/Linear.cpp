@@ -1,0 +1,48 @@
+//===- Linear.cpp - ONNX MatMul and Gemm ----------------------------------===//
+//
+// Part of qmlir.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../NodeImporter.h"
+#include "qmlir/Dialect/Q/IR/QOps.h"
+
+using namespace mlir;
+
+namespace qmlir::onnx_import {
+
+static LogicalResult importMatMul(NodeImporter &n) {
+  Value a = n.input(0), b = n.input(1);
+  RankedTensorType type = n.outputType();
+  if (!a || !b || !type)
+    return failure();
+  n.setOutput(0, q::MatMulOp::create(n.b(), n.getLoc(), type, a, b));
+  return success();
+}
+
+static LogicalResult importGemm(NodeImporter &n) {
+  Value a = n.input(0), b = n.input(1);
+  Value c = n.hasInput(2) ? n.input(2) : Value();
+  RankedTensorType type = n.outputType();
+  if (!a || !b || !type || (n.hasInput(2) && !c))
+    return failure();
+  if (n.getOpset() < 7 && n.hasAttr("broadcast") &&
+      n.attrInt("broadcast", 0) == 0 && c &&
+      cast<RankedTensorType>(c.getType()).getShape() != type.getShape())
+    return n.emitError() << "C must be [M, N] when 'broadcast' is 0";
+  auto gemm = q::GemmOp::create(
+      n.b(), n.getLoc(), type, a, b, c,
+      n.b().getF32FloatAttr(static_cast<float>(n.attrFloat("alpha", 1.0))),
+      n.b().getF32FloatAttr(static_cast<float>(n.attrFloat("beta", 1.0))),
+      n.attrInt("transA", 0) != 0 ? n.b().getUnitAttr() : UnitAttr(),
+      n.attrInt("transB", 0) != 0 ? n.b().getUnitAttr() : UnitAttr());
+  n.setOutput(0, gemm);
+  return success();
+}
+
+void registerLinearOps(ImporterRegistry &r) {
+  r.add("", "MatMul", importMatMul);
+  r.add("", "Gemm", importGemm);
+}
+
+} // namespace qmlir::onnx_import

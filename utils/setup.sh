@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+#===- utils/setup.sh - install everything qmlir needs ----------------------===#
+#
+# Installs the Debian 12 packages qmlir builds and tests against. Idempotent:
+# packages already present are not touched, and apt is asked only for the
+# missing ones. Run as root (or with sudo available).
+#
+#===------------------------------------------------------------------------===#
+set -euo pipefail
+
+PACKAGES=(
+  # Toolchain and build.
+  build-essential cmake ninja-build git ca-certificates
+  # LLVM/MLIR 22 (bookworm-security).
+  llvm-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # ONNX (protobuf) and its backend node tests.
+  libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
+  # Python side: model builders and tests.
+  python3 python3-onnx python3-numpy python3-pytest
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+# LLVM/MLIR 22 come from bookworm-security; make sure it is a source.
+if ! grep -rqs 'bookworm-security' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "deb http://deb.debian.org/debian-security bookworm-security main" |
+    $SUDO tee /etc/apt/sources.list.d/qmlir-security.list >/dev/null
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -60,6 +60,13 @@ JitModel::create(ModuleOp module, const CPUPipelineOptions &options) {
       failed(readSignature(func, true, model->outputs)))
     return failure();
 
+  // Names were read; LLVM has no use for them on parameters.
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    func.removeArgAttr(i, StringAttr::get(module.getContext(), kONNXNameAttr));
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    func.removeResultAttr(i,
+                          StringAttr::get(module.getContext(), kONNXNameAttr));
+
   PassManager pm(module.getContext());
   buildQToLLVMPipeline(pm, options);
   if (failed(pm.run(module)))

@@ -69,6 +69,30 @@ def QTileAndVectorize : Pass<"q-tile-and-vectorize", "mlir::func::FuncOp"> {
   ];
 }
 
+def QBufferize : Pass<"q-bufferize", "mlir::ModuleOp"> {
+  let summary = "Bufferize a model into a function writing its outputs";
+  let description = [{
+    One-shot bufferization of the whole module with identity layouts at
+    function boundaries, then every returned buffer becomes an
+    out-parameter (the allocation of a static result is replaced by the
+    caller's buffer). Copies are emitted as `linalg.copy`, which lowers to
+    loops, so no `memrefCopy` runtime function is ever called.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<4xf32>) -> tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<4xf32>, %out: memref<4xf32>)
+    ```
+  }];
+  let dependentDialects = [
+    "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",
+    "mlir::linalg::LinalgDialect"
+  ];
+}
+
 def QExpandMath : Pass<"q-expand-math", "mlir::ModuleOp"> {
   let summary = "Replace transcendental math ops by portable polynomials";
   let description = [{

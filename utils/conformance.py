@@ -116,6 +116,27 @@ def _training_domain(model):
   return any(n.domain == "ai.onnx.preview.training" for n in _nodes(model))
 
 
+# Inputs that fix an output's shape. qmlir compiles static shapes (DESIGN.md
+# section 5): when the test feeds one of these as a graph input, the shape is
+# known only at run time.
+SHAPE_INPUTS = {
+    "Reshape": (1,), "Expand": (1,), "Tile": (1,), "ConstantOfShape": (0,),
+    "Range": (0, 1, 2), "Slice": (1, 2, 3, 4), "Pad": (1,),
+    "Resize": (1, 2, 3), "Upsample": (1,), "Squeeze": (1,),
+    "Unsqueeze": (1,), "Split": (1,), "TopK": (1,), "OneHot": (1,),
+    "ReduceSum": (1,), "ReduceMean": (1,), "ReduceMax": (1,),
+    "ReduceMin": (1,), "ReduceProd": (1,), "ReduceL2": (1,),
+}
+
+
+def _runtime_shape(model):
+  inits = {t.name for t in model.graph.initializer}
+  inputs = {i.name for i in model.graph.input} - inits
+  return any(i < len(n.input) and n.input[i] in inputs
+             for n in model.graph.node
+             for i in SHAPE_INPUTS.get(n.op_type, ()))
+
+
 EXCLUSIONS = [
     ("string", _has_string_tensor,
      "string tensors: qmlir compiles numeric tensors only"),
@@ -129,6 +150,9 @@ EXCLUSIONS = [
      "training_mode=1: batch statistics, a training step"),
     ("dropout-training", _dropout_training,
      "Dropout with a training_mode input: training behaviour (random mask)"),
+    ("runtime-shape", _runtime_shape,
+     "an output shape depends on run-time data (a shape/axes/pads input is "
+     "a graph input); qmlir compiles static shapes"),
 ]
 
 # Name-based fallback for models that the onnx package cannot load.

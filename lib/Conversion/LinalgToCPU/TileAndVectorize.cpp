@@ -12,7 +12,9 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qmlir {
 #define GEN_PASS_DEF_QTILEANDVECTORIZE
@@ -23,26 +25,30 @@ using namespace mlir;
 
 namespace {
 
-/// Tiles `op` with `tileSizes` (0 = untiled) and vectorizes the tile with
-/// vector sizes equal to the tile (masked where a tile is partial).
+/// The largest divisor of `range` not above `limit`: tiles then divide the
+/// loop evenly, so every tile has a static shape and needs no masking.
+static int64_t evenTile(int64_t range, int64_t limit) {
+  for (int64_t t = std::min(range, limit); t > 1; --t)
+    if (range % t == 0)
+      return t;
+  return 1;
+}
+
+/// Tiles `op` with `tileSizes` (each dividing its loop; a size equal to the
+/// loop means untiled) and vectorizes the static tile.
 static LogicalResult tileAndVectorize(RewriterBase &rewriter,
                                       linalg::LinalgOp op,
                                       ArrayRef<int64_t> tileSizes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (llvm::any_of(ranges, ShapedType::isDynamic))
-    return failure();
-  SmallVector<int64_t> vectorSizes;
   SmallVector<OpFoldResult> sizes;
+  bool tiles = false;
   for (auto [range, tile] : llvm::zip(ranges, tileSizes)) {
-    int64_t t = tile == 0 || tile >= range ? 0 : tile;
-    sizes.push_back(rewriter.getIndexAttr(t));
-    vectorSizes.push_back(t == 0 ? range : t);
+    tiles |= tile != range;
+    sizes.push_back(rewriter.getIndexAttr(tile == range ? 0 : tile));
   }
   Operation *target = op;
   rewriter.setInsertionPoint(op);
-  if (llvm::any_of(sizes, [](OpFoldResult s) {
-        return getConstantIntValue(s) != 0;
-      })) {
+  if (tiles) {
     scf::SCFTilingOptions options;
     options.setTileSizes(sizes);
     FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
@@ -52,11 +58,11 @@ static LogicalResult tileAndVectorize(RewriterBase &rewriter,
     rewriter.replaceOp(op, tiled->replacements);
     target = tiled->tiledOps.back();
   }
-  if (failed(linalg::vectorizeOpPrecondition(target, vectorSizes)))
+  if (failed(linalg::vectorizeOpPrecondition(target)))
     return success(); // tiled but left scalar
   rewriter.setInsertionPoint(target);
   FailureOr<linalg::VectorizationResult> vec =
-      linalg::vectorize(rewriter, target, vectorSizes);
+      linalg::vectorize(rewriter, target);
   if (failed(vec))
     return success();
   if (vec->replacements.empty())
@@ -84,6 +90,9 @@ struct QTileAndVectorizePass
       int64_t loops = op.getNumLoops();
       if (loops == 0 || !op.hasPureTensorSemantics())
         continue;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      if (llvm::any_of(ranges, ShapedType::isDynamic))
+        continue;
       SmallVector<int64_t> tiles(loops, 1);
       if (linalg::isaContractionOpInterface(op)) {
         // Innermost loops of a contraction are (m, n, k) in order for
@@ -93,17 +102,23 @@ struct QTileAndVectorizePass
         if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
             dims->k.size() != 1)
           continue;
-        tiles[dims->m[0]] = mnk[0];
-        tiles[dims->n[0]] = mnk[1];
-        tiles[dims->k[0]] = mnk[2];
+        tiles[dims->m[0]] = evenTile(ranges[dims->m[0]], mnk[0]);
+        tiles[dims->n[0]] = evenTile(ranges[dims->n[0]], mnk[1]);
+        tiles[dims->k[0]] = evenTile(ranges[dims->k[0]], mnk[2]);
       } else if (isa<linalg::GenericOp>(op) &&
                  op.getNumParallelLoops() == loops) {
-        tiles.back() = vectorWidth;
+        tiles.back() = evenTile(ranges.back(), vectorWidth);
       } else {
         continue;
       }
       (void)tileAndVectorize(rewriter, op, tiles);
     }
+    // Multiply + reduce chains from vectorized contractions become
+    // vector.contract, which lowers to FMAs.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorReductionToContractPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
   }
 };
 } // namespace

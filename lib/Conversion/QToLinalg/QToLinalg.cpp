@@ -62,9 +62,8 @@ struct ConvertQToLinalgPass
     target.addIllegalDialect<qmlir::q::QDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
-      return converter.isSignatureLegal(op.getFunctionType());
-    });
+    // The signature is converted below, once the body is.
+    target.addLegalOp<func::FuncOp>();
     target.addDynamicallyLegalOp<func::ReturnOp>(
         [&](func::ReturnOp op) { return converter.isLegal(op); });
     RewritePatternSet patterns(ctx);

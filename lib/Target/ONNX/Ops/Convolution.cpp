@@ -91,7 +91,7 @@ static LogicalResult importConv(NodeImporter &n) {
 
 static LogicalResult importMaxPool(NodeImporter &n) {
   if (n.hasOutput(1))
-    return n.emitError() << "the Indices output is not supported";
+    return n.emitError() << "unsupported: the Indices output (opset 8+) is not implemented";
   if (n.attrInt("storage_order", 0) != 0)
     return n.emitError() << "storage_order=1 is not supported";
   Value x = n.input(0);

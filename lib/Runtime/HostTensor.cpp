@@ -7,6 +7,7 @@
 #include "qmlir/Runtime/HostTensor.h"
 #include "qmlir/Target/ONNX/TensorProto.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -87,6 +88,11 @@ static StringRef npyDescr(ElementKind kind) {
 }
 
 std::optional<ElementKind> elementKindOf(Type type) {
+  // Quantized tensors travel as their storage integers.
+  if (auto q = dyn_cast<quant::QuantizedType>(type))
+    type = IntegerType::get(type.getContext(), q.getStorageTypeIntegralWidth(),
+                            q.isSigned() ? IntegerType::Signless
+                                         : IntegerType::Unsigned);
   if (type.isF16()) return ElementKind::F16;
   if (type.isBF16()) return ElementKind::BF16;
   if (type.isF32()) return ElementKind::F32;

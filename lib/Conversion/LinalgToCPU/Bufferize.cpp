@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace qmlir {
 #define GEN_PASS_DEF_QBUFFERIZE
@@ -44,10 +45,18 @@ struct QBufferizePass : qmlir::impl::QBufferizeBase<QBufferizePass> {
     bufferization::BufferResultsToOutParamsOpts outParams;
     outParams.hoistStaticAllocs = true;
     outParams.modifyPublicFunctions = true;
-    outParams.memCpyFn = linalgCopy;
+    // memref.copy here: the promotion recognizes it when it hoists a result
+    // allocation into the out-parameter and drops the copy.
     if (failed(bufferization::promoteBufferResultsToOutParams(module,
                                                               outParams)))
       return signalPassFailure();
+    SmallVector<memref::CopyOp> copies;
+    module.walk([&](memref::CopyOp copy) { copies.push_back(copy); });
+    for (memref::CopyOp copy : copies) {
+      OpBuilder b(copy);
+      (void)linalgCopy(b, copy.getLoc(), copy.getSource(), copy.getTarget());
+      copy.erase();
+    }
   }
 };
 } // namespace

@@ -1,0 +1,21 @@
+// RUN: qopt %s --q-expand-math | FileCheck %s
+
+// Transcendentals become arithmetic, for scalars and vectors, f32 and f16
+// alike; what remains (floor, copysign, fma) maps to LLVM intrinsics.
+// CHECK-LABEL: func.func @transcendentals
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.tanh
+// CHECK-NOT: math.erf
+// CHECK-NOT: math.log
+// CHECK-NOT: math.roundeven
+// CHECK: return
+func.func @transcendentals(%x: f32, %v: vector<8xf32>, %h: f16) -> (f32, f32, f32, f32, vector<8xf32>, f16, f32) {
+  %0 = math.exp %x : f32
+  %1 = math.tanh %x : f32
+  %2 = math.erf %x : f32
+  %3 = math.log %x : f32
+  %4 = math.exp %v : vector<8xf32>
+  %5 = math.exp %h : f16
+  %6 = math.roundeven %x : f32
+  return %0, %1, %2, %3, %4, %5, %6 : f32, f32, f32, f32, vector<8xf32>, f16, f32
+}

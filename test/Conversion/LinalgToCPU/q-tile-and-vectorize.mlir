@@ -1,0 +1,46 @@
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-tile-and-vectorize))' | FileCheck %s
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-tile-and-vectorize{matmul-tile-sizes=4,16,8}))' | FileCheck %s --check-prefix=SMALL
+
+// A matmul is tiled to (8, 32, 16) register blocks and each block becomes a
+// vector.contract.
+// CHECK-LABEL: func.func @matmul
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C8:.*]] iter_args
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32:.*]] iter_args
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16:.*]] iter_args
+// CHECK: vector.contract {{.*}} : vector<8x32x16xf32>, vector<8x32x16xf32> into vector<8x32xf32>
+// CHECK-NOT: linalg.matmul
+// SMALL-LABEL: func.func @matmul
+// SMALL: vector.contract {{.*}} into vector<4x16xf32>
+func.func @matmul(%a: tensor<16x64xf32>, %b: tensor<64x64xf32>, %c: tensor<16x64xf32>) -> tensor<16x64xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x64xf32>) outs(%c : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %0 : tensor<16x64xf32>
+}
+
+// -----
+
+// Tiles divide their loops evenly (no masking): 12 = 6 x 2 rows, 7 columns
+// stay whole.
+// CHECK-LABEL: func.func @matmul_uneven
+// CHECK: vector.contract {{.*}} into vector<6x7xf32>
+func.func @matmul_uneven(%a: tensor<12x5xf32>, %b: tensor<5x7xf32>, %c: tensor<12x7xf32>) -> tensor<12x7xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<12x5xf32>, tensor<5x7xf32>) outs(%c : tensor<12x7xf32>) -> tensor<12x7xf32>
+  return %0 : tensor<12x7xf32>
+}
+
+// -----
+
+// Element-wise generics are tiled to one row of 16 lanes.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} vector<1x16xf32>
+// CHECK: arith.addf {{.*}} : vector<1x16xf32>
+func.func @elementwise(%a: tensor<4x64xf32>, %b: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %e = tensor.empty() : tensor<4x64xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a, %b : tensor<4x64xf32>, tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}

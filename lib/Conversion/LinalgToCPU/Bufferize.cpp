@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 namespace qmlir {
 #define GEN_PASS_DEF_QBUFFERIZE
@@ -40,6 +42,14 @@ struct QBufferizePass : qmlir::impl::QBufferizeBase<QBufferizePass> {
     bufferization::BufferizationState state;
     if (failed(bufferization::runOneShotModuleBufferize(module, options,
                                                         state)))
+      return signalPassFailure();
+
+    // Loops that carried a tensor now carry its buffer unchanged; folding
+    // them lets a returned value be the allocation itself, which the
+    // promotion below replaces by the caller's buffer.
+    OpPassManager cleanup("builtin.module");
+    cleanup.addPass(createCanonicalizerPass());
+    if (failed(runPipeline(cleanup, module)))
       return signalPassFailure();
 
     bufferization::BufferResultsToOutParamsOpts outParams;

@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.qmlir_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
+config.substitutions.append(("%qmlir_tools", config.qmlir_tools_dir))
 config.substitutions.append(("%onnx_testdata", config.onnx_testdata_dir))
 # Debian's interpreter has onnx and numpy; another python3 may come first.
 config.substitutions.append(("%python", "/usr/bin/python3"))

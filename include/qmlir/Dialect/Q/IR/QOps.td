@@ -21,15 +21,25 @@ include "mlir/Dialect/Quant/IR/QuantBase.td"
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def Q_FloatTensor : RankedTensorOf<[AnyFloat]>;
-def Q_NumericTensor : RankedTensorOf<[AnyFloat, AnyInteger]>;
-def Q_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
-def Q_IntegerTensor : RankedTensorOf<[AnyInteger]>;
-def Q_AnyTensor : RankedTensorOf<[AnyType]>;
-def Q_ScalarF32Tensor : 0DTensorOf<[F32]>;
+// Affine quantized element types: `!quant.uniform` per tensor, per axis or
+// per block (sub-channel). `!quant.any` and `!quant.calibrated` carry no
+// scale, so no q op can compute with them.
+def Q_UniformQuantizedType : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
+          "::mlir::quant::UniformQuantizedPerAxisType, "
+          "::mlir::quant::UniformQuantizedSubChannelType>($_self)">,
+    "uniform quantized type">;
 
-def Q_I64Array : ConfinedAttr<DenseI64ArrayAttr, []>;
-def Q_QuantizedTypeAttr : TypeAttrOf<quant_QuantizedType>;
+// Shapes are static in q (the importer pins symbolic dimensions), and the
+// verifiers compute with every dimension size.
+def Q_FloatTensor : StaticShapeTensorOf<[AnyFloat]>;
+def Q_NumericTensor : StaticShapeTensorOf<[AnyFloat, AnyInteger]>;
+def Q_QuantizedTensor : StaticShapeTensorOf<[Q_UniformQuantizedType]>;
+def Q_IntegerTensor : StaticShapeTensorOf<[AnyInteger]>;
+def Q_F32Tensor : StaticShapeTensorOf<[F32]>;
+def Q_AnyTensor : StaticShapeTensorOf<[AnyType]>;
+
+def Q_QuantizedTypeAttr : TypeAttrOf<Q_UniformQuantizedType>;
 
 //===----------------------------------------------------------------------===//
 // Constants
@@ -53,6 +63,11 @@ def Q_ConstantOp : Q_Op<"constant", [ConstantLike, Pure]> {
   let assemblyFormat = "$value attr-dict `:` type($result)";
   let hasFolder = 1;
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether `value` can be the value of a constant of type `type` (what
+    /// the verifier accepts, for the dialect's constant materializer).
+    static bool isBuildableWith(::mlir::Attribute value, ::mlir::Type type);
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -144,12 +159,12 @@ def Q_DynamicQuantizeOp : Q_Op<"dynamic_quantize", [Pure]> {
 
     ```mlir
     %q, %s, %zp = q.dynamic_quantize %x : tensor<2x8xf32> -> tensor<2x8xui8>, tensor<f32>, tensor<ui8>
-    %q, %s, %zp = q.dynamic_quantize %x {axis = 0 : i64} : tensor<2x8xf32> -> tensor<2x8xi8>, tensor<2xf32>, tensor<2xi8>
+    %qa, %sa, %zpa = q.dynamic_quantize %x {axis = 0 : i64} : tensor<2x8xf32> -> tensor<2x8xi8>, tensor<2xf32>, tensor<2xi8>
     ```
   }];
   let arguments = (ins Q_FloatTensor:$input, OptionalAttr<I64Attr>:$axis,
                    UnitAttr:$symmetric);
-  let results = (outs Q_IntegerTensor:$output, RankedTensorOf<[F32]>:$scale,
+  let results = (outs Q_IntegerTensor:$output, Q_F32Tensor:$scale,
                   Q_IntegerTensor:$zero_point);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($output) `,` type($scale) `,`
@@ -261,7 +276,7 @@ def Q_ClipOp : Q_Op<"clip", [Pure, AttrSizedOperandSegments]> {
 
     ```mlir
     %y = q.clip %x min %lo max %hi : (tensor<8xf32>, tensor<f32>, tensor<f32>) -> tensor<8xf32>
-    %y = q.clip %x max %hi : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+    %z = q.clip %x max %hi : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
     ```
   }];
   let arguments = (ins Q_NumericTensor:$input, Optional<Q_NumericTensor>:$min,

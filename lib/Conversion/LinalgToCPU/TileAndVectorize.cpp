@@ -58,6 +58,19 @@ static LogicalResult tileAndVectorize(RewriterBase &rewriter,
     rewriter.replaceOp(op, tiled->replacements);
     target = tiled->tiledOps.back();
   }
+  // A 2-D convolution tile with a single output row and kernel row is a 1-D
+  // convolution, which the vectorizer handles.
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(target)) {
+    PatternRewriter patternRewriter(rewriter.getContext());
+    patternRewriter.setInsertionPoint(conv);
+    FailureOr<linalg::Conv1DNcwFcwOp> conv1d =
+        linalg::DownscaleSizeOneWindowed2DConvolution<
+            linalg::Conv2DNchwFchwOp, linalg::Conv1DNcwFcwOp>(rewriter.getContext())
+            .returningMatchAndRewrite(conv, patternRewriter);
+    if (failed(conv1d))
+      return success();
+    target = *conv1d;
+  }
   if (failed(linalg::vectorizeOpPrecondition(target)))
     return success(); // tiled but left scalar
   rewriter.setInsertionPoint(target);
@@ -105,6 +118,11 @@ struct QTileAndVectorizePass
         tiles[dims->m[0]] = evenTile(ranges[dims->m[0]], mnk[0]);
         tiles[dims->n[0]] = evenTile(ranges[dims->n[0]], mnk[1]);
         tiles[dims->k[0]] = evenTile(ranges[dims->k[0]], mnk[2]);
+      } else if (isa<linalg::Conv2DNchwFchwOp>(op)) {
+        // Loops (n, f, oh, ow, c, kh, kw): one output row and one kernel
+        // row per tile, blocks of filters, columns and channels.
+        tiles = {1, evenTile(ranges[1], 8), 1, evenTile(ranges[3], 16),
+                 evenTile(ranges[4], 8), 1, ranges[6]};
       } else if (isa<linalg::GenericOp>(op) &&
                  op.getNumParallelLoops() == loops) {
         tiles.back() = evenTile(ranges.back(), vectorWidth);

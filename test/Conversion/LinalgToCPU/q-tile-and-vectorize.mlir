@@ -44,3 +44,17 @@ func.func @elementwise(%a: tensor<4x64xf32>, %b: tensor<4x64xf32>) -> tensor<4x6
   } -> tensor<4x64xf32>
   return %0 : tensor<4x64xf32>
 }
+
+// -----
+
+// A 2-D convolution is tiled to one output row and one kernel row, which
+// makes each tile a 1-D convolution, vectorized as one contraction per
+// kernel column over 16 output columns x 8 filters x 8 channels.
+// CHECK-LABEL: func.func @conv2d
+// CHECK-NOT: linalg.conv_2d
+// CHECK-COUNT-3: vector.contract {{.*}} : vector<1x16x8xf32>, vector<8x8xf32> into vector<1x16x8xf32>
+// CHECK-NOT: linalg.conv_1d
+func.func @conv2d(%x: tensor<1x16x10x34xf32>, %w: tensor<16x16x3x3xf32>, %o: tensor<1x16x8x32xf32>) -> tensor<1x16x8x32xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x16x10x34xf32>, tensor<16x16x3x3xf32>) outs(%o : tensor<1x16x8x32xf32>) -> tensor<1x16x8x32xf32>
+  return %0 : tensor<1x16x8x32xf32>
+}

@@ -6,9 +6,17 @@
 # tools, end-to-end and the ONNX conformance suite) and prints one summary
 # line "qmlir: N passed, M failed".
 #
+# --sanitize builds in build-asan/ with AddressSanitizer and UBSan and runs
+# the same suite there.
+#
 #===------------------------------------------------------------------------===#
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = "--sanitize" ]; then
+  export QMLIR_BUILD_DIR=$root/build-asan
+  export QMLIR_CMAKE_ARGS="-DQMLIR_SANITIZE=ON"
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+fi
 build=${QMLIR_BUILD_DIR:-$root/build}
 "$root/utils/setup.sh" || exit 1
 "$root/utils/build.sh" || exit 1

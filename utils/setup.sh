@@ -17,6 +17,8 @@ PACKAGES=(
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   # Python side: model builders and tests.
   python3 python3-onnx python3-numpy python3-pytest
+  # ONNX Runtime (npm) is the reference and speed peer; models come from npm.
+  nodejs npm
 )
 
 missing=()
@@ -26,19 +28,36 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#PACKAGES[@]} packages present"
-  exit 0
+root=$(cd "$(dirname "$0")/.." && pwd)
+# node may come from elsewhere than Debian (a newer one on PATH is fine).
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do
+    case "$p" in nodejs|npm) ;; *) filtered+=("$p") ;; esac
+  done
+  missing=("${filtered[@]}")
 fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # LLVM/MLIR 22 come from bookworm-security; make sure it is a source.
-if ! grep -rqs 'bookworm-security' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+if [ ${#missing[@]} -gt 0 ] &&
+   ! grep -rqs 'bookworm-security' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   echo "deb http://deb.debian.org/debian-security bookworm-security main" |
     $SUDO tee /etc/apt/sources.list.d/qmlir-security.list >/dev/null
 fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# ONNX Runtime for node, pinned by utils/ort/package-lock.json; the CPU
+# library ships inside the package, so no install script has to run.
+if [ ! -f "$root/utils/ort/node_modules/onnxruntime-node/package.json" ]; then
+  echo "setup: installing onnxruntime-node into utils/ort"
+  (cd "$root/utils/ort" && npm ci --ignore-scripts --no-audit --no-fund --silent)
+fi
+
+"$root/utils/fetch-models.sh"

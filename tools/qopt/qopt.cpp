@@ -10,11 +10,13 @@
 #include "qmlir/Target/ONNX/Import.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "mlir/Support/FileUtilities.h"
 
@@ -57,6 +59,9 @@ int main(int argc, char **argv) {
   std::string bytecode;
   {
     MLIRContext context(registry);
+    context.printOpOnDiagnostic(false);
+    llvm::SourceMgr sourceMgr;
+    SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
     OwningOpRef<ModuleOp> module =
         qmlir::importONNXFile(input, &context, options);
     if (!module)

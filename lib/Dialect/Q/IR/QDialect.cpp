@@ -32,8 +32,9 @@ void QDialect::initialize() {
 
 Operation *QDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                          Type type, Location loc) {
-  auto elements = dyn_cast<ElementsAttr>(value);
-  if (!elements || elements.getType() != type)
+  // Folders keep the attribute's own element type (the storage type of a
+  // quantized tensor, signless for ui*), so the types may differ.
+  if (!ConstantOp::isBuildableWith(value, type))
     return nullptr;
-  return ConstantOp::create(builder, loc, type, elements);
+  return ConstantOp::create(builder, loc, type, cast<ElementsAttr>(value));
 }

@@ -39,8 +39,9 @@ OpFoldResult FakeQuantOp::fold(FoldAdaptor) {
   return {};
 }
 
-/// True if `attr` is a splat whose every element equals `value` exactly; for
-/// floats, `negZero` asks for -0.0 rather than +0.0 when value is 0.
+/// True if `attr` is a splat whose every element equals `value` (0 or 1)
+/// exactly; for floats, `negZero` asks for -0.0 rather than +0.0 when value
+/// is 0.
 static bool isSplatOf(Attribute attr, double value, bool negZero = false) {
   auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
   if (!splat)
@@ -55,9 +56,9 @@ static bool isSplatOf(Attribute attr, double value, bool negZero = false) {
     want.convert(v.getSemantics(), APFloat::rmNearestTiesToEven, &lost);
     return v.compare(want) == APFloat::cmpEqual;
   }
+  // Compared unsigned, so that the i1 `true` is 1.
   if (isa<IntegerType>(elem))
-    return splat.getSplatValue<APInt>().getSExtValue() ==
-           static_cast<int64_t>(value);
+    return splat.getSplatValue<APInt>() == static_cast<uint64_t>(value);
   return false;
 }
 
@@ -118,11 +119,14 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
     getInputMutable().assign(prev.getInput());
     return getResult();
   }
+  // The attribute keeps its element type: a constant of a quantized tensor
+  // holds storage values, and the attribute of a ui8 one may be i8.
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
-    return dense.reshape(getType());
+    return dense.reshape(dense.getType().clone(getType().getShape()));
   if (auto res = dyn_cast_or_null<DenseResourceElementsAttr>(
           adaptor.getInput()))
-    return DenseResourceElementsAttr::get(getType(), res.getRawHandle());
+    return DenseResourceElementsAttr::get(
+        res.getType().clone(getType().getShape()), res.getRawHandle());
   return {};
 }
 

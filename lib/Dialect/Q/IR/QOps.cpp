@@ -57,39 +57,162 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
   return s;
 }
 
+/// Appends the spatial output sizes of a sliding window op (conv, pooling)
+/// over `in` ([N, C, D1, ...]) to `shape`; fails when a dilated window does
+/// not fit in the padded input, which ONNX rejects too.
+static LogicalResult
+appendWindowOutputSizes(Operation *op, RankedTensorType in,
+                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                        bool ceilMode, SmallVectorImpl<int64_t> &shape) {
+  int64_t spatial = kernel.size();
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t size = in.getDimSize(2 + i);
+    int64_t span = dilations[i] * (kernel[i] - 1) + 1;
+    int64_t padded = size + pads[i] + pads[spatial + i];
+    if (span > padded)
+      return op->emitOpError("window of ")
+             << span << " elements does not fit in dimension " << 2 + i
+             << " of size " << size << " padded to " << padded;
+    shape.push_back(windowOutputSize(size, kernel[i], strides[i], pads[i],
+                                     pads[spatial + i], dilations[i],
+                                     ceilMode));
+  }
+  return success();
+}
+
 /// Checks a quantized type against the shape of the tensor it describes.
 static LogicalResult verifyQuantType(Operation *op, quant::QuantizedType qtype,
                                      ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
   if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(qtype)) {
     int32_t axis = perAxis.getQuantizedDimension();
-    if (axis >= static_cast<int64_t>(shape.size()))
+    if (axis >= rank)
       return op->emitOpError("quantized dimension ")
-             << axis << " is out of range for rank " << shape.size();
+             << axis << " is out of range for rank " << rank;
     if (static_cast<int64_t>(perAxis.getScales().size()) != shape[axis])
       return op->emitOpError("per-axis type has ")
              << perAxis.getScales().size() << " scales but dimension "
              << axis << " has size " << shape[axis];
   }
+  if (auto block = dyn_cast<quant::UniformQuantizedSubChannelType>(qtype)) {
+    // A dimension without a block size is one block.
+    SmallVector<int64_t> expected(rank, 1);
+    for (auto [axis, size] :
+         llvm::zip(block.getQuantizedDimensions(), block.getBlockSizes())) {
+      if (axis >= rank)
+        return op->emitOpError("quantized dimension ")
+               << axis << " is out of range for rank " << rank;
+      if (shape[axis] % size != 0)
+        return op->emitOpError("dimension ")
+               << axis << " of size " << shape[axis]
+               << " is not a multiple of its block size " << size;
+      expected[axis] = shape[axis] / size;
+    }
+    ArrayRef<int64_t> scales = block.getScales().getType().getShape();
+    if (scales != ArrayRef<int64_t>(expected))
+      return op->emitOpError("sub-channel type has scales of shape ")
+             << shapeStr(scales) << " but a tensor of shape " << shapeStr(shape)
+             << " needs " << shapeStr(expected);
+  }
   return success();
 }
 
-static LogicalResult verifyFloatQuantPair(Operation *op, ShapedType floatType,
-                                          ShapedType quantType) {
-  if (floatType.getShape() != quantType.getShape())
+/// The dimensions whose index selects the scale of a per-axis or sub-channel
+/// quantized element type; empty for any other element type.
+static SmallVector<int64_t> getQuantizedDims(Type elementType) {
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(elementType))
+    return {perAxis.getQuantizedDimension()};
+  if (auto block = dyn_cast<quant::UniformQuantizedSubChannelType>(elementType))
+    return llvm::to_vector_of<int64_t>(block.getQuantizedDimensions());
+  return {};
+}
+
+/// Checks the quantized types of the operands and results of a data movement
+/// op against their shapes.
+static LogicalResult verifyQuantTypes(Operation *op) {
+  auto verifyType = [&](Type type) {
+    auto tensor = cast<RankedTensorType>(type);
+    if (auto qtype = dyn_cast<quant::QuantizedType>(tensor.getElementType()))
+      return verifyQuantType(op, qtype, tensor.getShape());
+    return success();
+  };
+  for (Type type : op->getOperandTypes())
+    if (failed(verifyType(type)))
+      return failure();
+  for (Type type : op->getResultTypes())
+    if (failed(verifyType(type)))
+      return failure();
+  return success();
+}
+
+/// A reshape keeps the element type, so with a per-axis or sub-channel type
+/// every element must keep its index along each quantized dimension: that
+/// dimension and the product of the ones after it must not change.
+static LogicalResult verifyReshapeKeepsChannels(Operation *op,
+                                                RankedTensorType in,
+                                                RankedTensorType out) {
+  ArrayRef<int64_t> a = in.getShape(), b = out.getShape();
+  for (int64_t axis : getQuantizedDims(in.getElementType())) {
+    auto inner = [&](ArrayRef<int64_t> shape) {
+      int64_t n = 1;
+      for (int64_t d : shape.drop_front(axis + 1))
+        n *= d;
+      return n;
+    };
+    if (axis >= static_cast<int64_t>(b.size()) || a[axis] != b[axis] ||
+        inner(a) != inner(b))
+      return op->emitOpError("reshape from ")
+             << shapeStr(a) << " to " << shapeStr(b)
+             << " moves elements across quantized dimension " << axis;
+  }
+  return success();
+}
+
+/// Checks a quantize (float input) or dequantize (float output): the same
+/// shape, and the float type is the quantized type's expressed type.
+static LogicalResult verifyFloatQuantPair(Operation *op, ShapedType in,
+                                          ShapedType out) {
+  if (in.getShape() != out.getShape())
     return op->emitOpError("input and output shapes differ: ")
-           << shapeStr(floatType.getShape()) << " vs "
-           << shapeStr(quantType.getShape());
+           << shapeStr(in.getShape()) << " vs " << shapeStr(out.getShape());
+  bool quantIn = isa<quant::QuantizedType>(in.getElementType());
+  ShapedType quantType = quantIn ? in : out;
+  Type floatElem = quantIn ? out.getElementType() : in.getElementType();
   auto qtype = cast<quant::QuantizedType>(quantType.getElementType());
-  if (qtype.getExpressedType() != floatType.getElementType())
+  if (qtype.getExpressedType() != floatElem)
     return op->emitOpError("expressed type ")
            << qtype.getExpressedType() << " of the quantized type differs "
-           << "from the float element type " << floatType.getElementType();
+           << "from the float element type " << floatElem;
   return verifyQuantType(op, qtype, quantType.getShape());
 }
 
 //===----------------------------------------------------------------------===//
 // Constant
 //===----------------------------------------------------------------------===//
+
+/// Whether an attribute of `valueElem` elements can hold a tensor of `elem`:
+/// a quantized tensor holds its storage values, and integer attributes may be
+/// signless for ui*/si* tensors.
+static bool isValueElementTypeOf(Type valueElem, Type elem) {
+  Type storage = elem;
+  if (auto qtype = dyn_cast<quant::QuantizedType>(elem))
+    storage = qtype.getStorageType();
+  auto si = dyn_cast<IntegerType>(storage);
+  auto vi = dyn_cast<IntegerType>(valueElem);
+  return valueElem == storage || (si && vi && si.getWidth() == vi.getWidth());
+}
+
+bool ConstantOp::isBuildableWith(Attribute value, Type type) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!elements || !tensor || !tensor.hasStaticShape())
+    return false;
+  ShapedType valueType = elements.getShapedType();
+  return valueType.getShape() == tensor.getShape() &&
+         isValueElementTypeOf(valueType.getElementType(),
+                              tensor.getElementType());
+}
 
 LogicalResult ConstantOp::verify() {
   auto type = cast<RankedTensorType>(getType());
@@ -99,19 +222,12 @@ LogicalResult ConstantOp::verify() {
            << shapeStr(valueType.getShape()) << " differs from result shape "
            << shapeStr(type.getShape());
   Type elem = type.getElementType();
-  Type storage = elem;
-  if (auto qtype = dyn_cast<quant::QuantizedType>(elem)) {
-    storage = qtype.getStorageType();
+  if (auto qtype = dyn_cast<quant::QuantizedType>(elem))
     if (failed(verifyQuantType(*this, qtype, type.getShape())))
       return failure();
-  }
-  Type valueElem = valueType.getElementType();
-  // Integer attributes may be stored signless for ui*/si* tensors.
-  auto si = dyn_cast<IntegerType>(storage);
-  auto vi = dyn_cast<IntegerType>(valueElem);
-  if (valueElem != storage && !(si && vi && si.getWidth() == vi.getWidth()))
+  if (!isValueElementTypeOf(valueType.getElementType(), elem))
     return emitOpError("value element type ")
-           << valueElem << " does not match " << elem;
+           << valueType.getElementType() << " does not match " << elem;
   return success();
 }
 
@@ -125,8 +241,8 @@ LogicalResult QuantizeOp::verify() {
 }
 
 LogicalResult DequantizeOp::verify() {
-  return verifyFloatQuantPair(*this, getOutput().getType(),
-                              getInput().getType());
+  return verifyFloatQuantPair(*this, getInput().getType(),
+                              getOutput().getType());
 }
 
 LogicalResult RequantizeOp::verify() {
@@ -229,9 +345,10 @@ LogicalResult ClipOp::verify() {
 
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = getInput().getType().getRank();
-  if (getAxis() < 0 || getAxis() >= std::max<int64_t>(rank, 1))
-    return emitOpError("axis ") << getAxis() << " out of range for rank "
-                                << rank;
+  // I64Attr reads back as uint64_t; the axis is signed.
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= std::max<int64_t>(rank, 1))
+    return emitOpError("axis ") << axis << " out of range for rank " << rank;
   return success();
 }
 
@@ -340,10 +457,10 @@ LogicalResult ConvOp::verify() {
       return emitOpError("bias must be [") << m << "], got " << bt;
   }
   SmallVector<int64_t> expected = {in.getDimSize(0), m};
-  for (int64_t i = 0; i < spatial; ++i)
-    expected.push_back(windowOutputSize(
-        in.getDimSize(2 + i), w.getDimSize(2 + i), getStrides()[i],
-        getPads()[i], getPads()[spatial + i], getDilations()[i], false));
+  if (failed(appendWindowOutputSizes(*this, in, w.getShape().drop_front(2),
+                                     getStrides(), getPads(), getDilations(),
+                                     /*ceilMode=*/false, expected)))
+    return failure();
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return emitOpError("result shape ")
            << shapeStr(out.getShape()) << " differs from the expected "
@@ -398,11 +515,10 @@ static LogicalResult verifyPool(PoolOp op) {
         op.getPads()[spatial + i] >= op.getKernelShape()[i])
       return op.emitOpError("pads must be smaller than the kernel");
   SmallVector<int64_t> expected = {in.getDimSize(0), in.getDimSize(1)};
-  for (int64_t i = 0; i < spatial; ++i)
-    expected.push_back(windowOutputSize(
-        in.getDimSize(2 + i), op.getKernelShape()[i], op.getStrides()[i],
-        op.getPads()[i], op.getPads()[spatial + i], op.getDilations()[i],
-        op.getCeilMode()));
+  if (failed(appendWindowOutputSizes(
+          op, in, op.getKernelShape(), op.getStrides(), op.getPads(),
+          op.getDilations(), op.getCeilMode(), expected)))
+    return failure();
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return op.emitOpError("result shape ")
            << shapeStr(out.getShape()) << " differs from the expected "
@@ -437,7 +553,9 @@ LogicalResult ReshapeOp::verify() {
            << shapeStr(in.getShape()) << " (" << in.getNumElements()
            << " elements) to " << shapeStr(out.getShape()) << " ("
            << out.getNumElements() << " elements)";
-  return success();
+  if (failed(verifyQuantTypes(*this)))
+    return failure();
+  return verifyReshapeKeepsChannels(*this, in, out);
 }
 
 LogicalResult FlattenOp::verify() {
@@ -454,7 +572,9 @@ LogicalResult FlattenOp::verify() {
     return emitOpError("result shape ")
            << shapeStr(getOutput().getType().getShape())
            << " differs from the expected " << shapeStr({outer, inner});
-  return success();
+  if (failed(verifyQuantTypes(*this)))
+    return failure();
+  return verifyReshapeKeepsChannels(*this, in, getOutput().getType());
 }
 
 LogicalResult TransposeOp::verify() {
@@ -476,6 +596,12 @@ LogicalResult TransposeOp::verify() {
     return emitOpError("result shape ")
            << shapeStr(getOutput().getType().getShape())
            << " differs from the expected " << shapeStr(expected);
+  if (failed(verifyQuantTypes(*this)))
+    return failure();
+  // The result keeps the element type, so a quantized dimension stays put.
+  for (int64_t axis : getQuantizedDims(in.getElementType()))
+    if (perm[axis] != axis)
+      return emitOpError("perm moves quantized dimension ") << axis;
   return success();
 }
 
@@ -504,7 +630,11 @@ LogicalResult ConcatOp::verify() {
     return emitOpError("result shape ")
            << shapeStr(getOutput().getType().getShape())
            << " differs from the expected " << shapeStr(expected);
-  return success();
+  if (getInputs().size() > 1 &&
+      llvm::is_contained(getQuantizedDims(first.getElementType()), axis))
+    return emitOpError("cannot concatenate along quantized dimension ")
+           << axis << " (the scales are part of the element type)";
+  return verifyQuantTypes(*this);
 }
 
 #define GET_OP_CLASSES

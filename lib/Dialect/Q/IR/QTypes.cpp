@@ -41,6 +41,16 @@ static const double kFP4Table[16] = {
     -0.0,       -0.0625 / 12, -8.0 / 12,      -12.0 / 12,
     -4.0 / 12,  -6.0 / 12,   -2.0 / 12,       -3.0 / 12};
 
+/// Bitwise equality, so that the -0.0 of fp4 differs from +0.0.
+static bool sameTable(ArrayRef<double> a, ArrayRef<double> b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip_equal(a, b))
+    if (!APFloat(x).bitwiseIsEqual(APFloat(y)))
+      return false;
+  return true;
+}
+
 ArrayRef<double> CodebookType::getNamedTable(StringRef name) {
   if (name == "nf4")
     return kNF4Table;
@@ -77,7 +87,7 @@ CodebookType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "codebook block size must be positive, got "
                        << blockSize;
   ArrayRef<double> named = getNamedTable(name);
-  if (!named.empty() && named != values)
+  if (!named.empty() && !sameTable(named, values))
     return emitError() << "codebook '" << name
                        << "' does not match the builtin table of that name";
   return success();
@@ -88,8 +98,7 @@ CodebookType::verify(function_ref<InFlightDiagnostic()> emitError,
 Type CodebookType::parse(AsmParser &parser) {
   MLIRContext *ctx = parser.getContext();
   std::string name;
-  IntegerType storage;
-  FloatType expressed;
+  Type storageType, expressedType;
   int64_t blockSize = 0;
   SMLoc loc = parser.getCurrentLocation();
   if (parser.parseLess())
@@ -100,10 +109,28 @@ Type CodebookType::parse(AsmParser &parser) {
       return {};
     name = keyword.str();
   }
-  if (parser.parseComma() || parser.parseType(storage) || parser.parseColon() ||
-      parser.parseType(expressed) || parser.parseComma() ||
-      parser.parseKeyword("block") || parser.parseEqual() ||
-      parser.parseInteger(blockSize))
+  SMLoc storageLoc, expressedLoc;
+  if (parser.parseComma() || parser.getCurrentLocation(&storageLoc) ||
+      parser.parseType(storageType) || parser.parseColon() ||
+      parser.getCurrentLocation(&expressedLoc) ||
+      parser.parseType(expressedType))
+    return {};
+  auto storage = dyn_cast<IntegerType>(storageType);
+  if (!storage) {
+    parser.emitError(storageLoc, "codebook storage type must be an integer "
+                                 "type, got ")
+        << storageType;
+    return {};
+  }
+  auto expressed = dyn_cast<FloatType>(expressedType);
+  if (!expressed) {
+    parser.emitError(expressedLoc, "codebook expressed type must be a float "
+                                   "type, got ")
+        << expressedType;
+    return {};
+  }
+  if (parser.parseComma() || parser.parseKeyword("block") ||
+      parser.parseEqual() || parser.parseInteger(blockSize))
     return {};
   SmallVector<double> values;
   if (succeeded(parser.parseOptionalComma())) {
@@ -133,12 +160,13 @@ Type CodebookType::parse(AsmParser &parser) {
 }
 
 void CodebookType::print(AsmPrinter &printer) const {
-  bool named = getNamedTable(getName()) == getValues();
+  ArrayRef<double> table = getNamedTable(getName());
+  bool named = !table.empty() && sameTable(table, getValues());
   printer << "<";
   if (named)
     printer << getName();
   else
-    printer << "\"" << getName() << "\"";
+    printer.printString(getName());
   printer << ", " << getStorageType() << ":" << getExpressedType()
           << ", block = " << getBlockSize();
   if (!named) {

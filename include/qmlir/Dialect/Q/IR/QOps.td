@@ -79,7 +79,8 @@ def Q_QuantizeOp : Q_Op<"quantize", [Pure]> {
   let description = [{
     `q = clamp(round_half_even(x / s) + zp, qmin, qmax)` per element, with
     the scale `s` and zero point `zp` of the result's `!quant.uniform` type
-    (per tensor, or per axis with the scale of the element's channel).
+    (per tensor, per axis with the scale of the element's channel, or per
+    block). `!quant.any` and `!quant.calibrated` types are rejected.
     This is ONNX QuantizeLinear.
 
     ```mlir
@@ -477,6 +478,9 @@ def Q_ReshapeOp : Q_Op<"reshape", [Pure, SameOperandsAndResultElementType]> {
   let description = [{
     ONNX Reshape with the target shape known at compile time: the result
     type is the new shape (the importer resolves `0` and `-1` entries).
+    With a per-axis or per-block element type, each quantized dimension and
+    the number of elements after it must stay, so every element keeps its
+    scale.
 
     ```mlir
     %y = q.reshape %x : tensor<1x16x1x1xf32> -> tensor<1x16xf32>
@@ -493,7 +497,8 @@ def Q_FlattenOp : Q_Op<"flatten", [Pure, SameOperandsAndResultElementType]> {
   let summary = "flatten to 2-D at an axis";
   let description = [{
     ONNX Flatten: dimensions before `axis` multiply into the first result
-    dimension, the rest into the second. Canonicalizes to `q.reshape`.
+    dimension, the rest into the second. Canonicalizes to `q.reshape`, and
+    follows its rule for per-axis and per-block element types.
 
     ```mlir
     %y = q.flatten %x {axis = 1 : i64} : tensor<1x16x1x1xf32> -> tensor<1x16xf32>
@@ -510,6 +515,8 @@ def Q_TransposeOp : Q_Op<"transpose", [Pure, SameOperandsAndResultElementType]> 
   let summary = "permute dimensions";
   let description = [{
     ONNX Transpose: result dimension `i` is input dimension `perm[i]`.
+    The element type is unchanged, so `perm` keeps the quantized dimensions
+    of a per-axis or per-block type in place.
 
     ```mlir
     %y = q.transpose %x {perm = array<i64: 0, 2, 3, 1>} : tensor<1x3x4x5xf32> -> tensor<1x4x5x3xf32>
@@ -526,7 +533,9 @@ def Q_TransposeOp : Q_Op<"transpose", [Pure, SameOperandsAndResultElementType]> 
 def Q_ConcatOp : Q_Op<"concat", [Pure, SameOperandsAndResultElementType]> {
   let summary = "concatenate along an axis";
   let description = [{
-    ONNX Concat; `axis` is normalized to `[0, rank)`.
+    ONNX Concat; `axis` is normalized to `[0, rank)`. Inputs of a per-axis
+    or per-block type cannot be concatenated along a quantized dimension
+    (the result would need more scales than its element type has).
 
     ```mlir
     %y = q.concat %a, %b {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>

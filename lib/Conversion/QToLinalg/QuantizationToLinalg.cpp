@@ -27,7 +27,14 @@ struct QuantParams {
   unsigned width;
   bool isSigned;
 
-  static QuantParams get(quant::QuantizedType type) {
+  /// Per-tensor and per-axis types; blockwise (sub-channel) types are
+  /// lowered with the weight-only kernels, not here.
+  static FailureOr<QuantParams> get(Operation *op, Type elementType) {
+    auto type = cast<quant::QuantizedType>(elementType);
+    if (!isa<quant::UniformQuantizedType,
+             quant::UniformQuantizedPerAxisType>(type))
+      return op->emitOpError("cannot lower blockwise quantized type ")
+             << type << " element-wise";
     QuantParams p;
     p.qmin = type.getStorageTypeMin();
     p.qmax = type.getStorageTypeMax();
@@ -139,9 +146,11 @@ struct QuantizeLowering : OpConversionPattern<q::QuantizeOp> {
   matchAndRewrite(q::QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto qtype =
-        cast<quant::QuantizedType>(op.getType().getElementType());
-    QuantParams p = QuantParams::get(qtype);
+    FailureOr<QuantParams> params =
+        QuantParams::get(op, op.getType().getElementType());
+    if (failed(params))
+      return failure();
+    const QuantParams &p = *params;
     auto type =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto storage = cast<IntegerType>(type.getElementType());
@@ -165,9 +174,11 @@ struct DequantizeLowering : OpConversionPattern<q::DequantizeOp> {
   matchAndRewrite(q::DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto qtype =
-        cast<quant::QuantizedType>(op.getInput().getType().getElementType());
-    QuantParams p = QuantParams::get(qtype);
+    FailureOr<QuantParams> params =
+        QuantParams::get(op, op.getInput().getType().getElementType());
+    if (failed(params))
+      return failure();
+    const QuantParams &p = *params;
     auto type = op.getType();
     Type elem = type.getElementType();
     Value s = f32Vector(rewriter, loc, toFloats(p.scales));
@@ -192,10 +203,13 @@ struct RequantizeLowering : OpConversionPattern<q::RequantizeOp> {
   matchAndRewrite(q::RequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    QuantParams in = QuantParams::get(
-        cast<quant::QuantizedType>(op.getInput().getType().getElementType()));
-    QuantParams out = QuantParams::get(
-        cast<quant::QuantizedType>(op.getType().getElementType()));
+    FailureOr<QuantParams> inParams =
+        QuantParams::get(op, op.getInput().getType().getElementType());
+    FailureOr<QuantParams> outParams =
+        QuantParams::get(op, op.getType().getElementType());
+    if (failed(inParams) || failed(outParams))
+      return failure();
+    const QuantParams &in = *inParams, &out = *outParams;
     int64_t axis = in.axis >= 0 ? in.axis : out.axis;
     if (in.axis >= 0 && out.axis >= 0 && in.axis != out.axis)
       return rewriter.notifyMatchFailure(op, "different quantized axes");
@@ -240,8 +254,10 @@ struct FakeQuantLowering : OpConversionPattern<q::FakeQuantOp> {
   matchAndRewrite(q::FakeQuantOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    QuantParams p =
-        QuantParams::get(cast<quant::QuantizedType>(op.getQuantType()));
+    FailureOr<QuantParams> params = QuantParams::get(op, op.getQuantType());
+    if (failed(params))
+      return failure();
+    const QuantParams &p = *params;
     Type elem = op.getType().getElementType();
     Value s = f32Vector(rewriter, loc, toFloats(p.scales));
     Value zp = f32Vector(rewriter, loc, toFloats(p.zeroPoints));

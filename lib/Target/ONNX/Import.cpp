@@ -16,6 +16,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -26,7 +27,9 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <cstddef>
 #include <deque>
+#include <queue>
 
 using namespace mlir;
 using namespace qmlir;
@@ -35,6 +38,10 @@ using namespace qmlir::onnx_import;
 /// Constants of at most this many elements stay dense attributes (shapes,
 /// scalars) so folders can read them; larger ones become dense_resource.
 static constexpr int64_t kSmallConstantElements = 16;
+/// The alignment of dense_resource blobs: enough for any element type.
+/// (qopt hands the module on as bytecode in a buffer aligned to 16 bytes,
+/// and the bytecode reader rejects a blob aligned more than its buffer.)
+static constexpr size_t kResourceAlignment = alignof(std::max_align_t);
 
 //===----------------------------------------------------------------------===//
 // Registry
@@ -56,6 +63,16 @@ const OpImportFn *ImporterRegistry::lookup(StringRef domain,
   return it == table.end() ? nullptr : &it->second;
 }
 
+SmallVector<std::string> ImporterRegistry::opTypes(StringRef domain) const {
+  SmallVector<std::string> ops;
+  std::string prefix = registryKey(domain, "");
+  for (const auto &entry : table)
+    if (entry.getKey().starts_with(prefix))
+      ops.push_back(entry.getKey().drop_front(prefix.size()).str());
+  llvm::sort(ops);
+  return ops;
+}
+
 const ImporterRegistry &ImporterRegistry::get() {
   static const ImporterRegistry registry = [] {
     ImporterRegistry r;
@@ -74,6 +91,40 @@ std::optional<int64_t> qmlir::onnx_import::normalizeAxis(int64_t axis,
   return axis < 0 ? axis + rank : axis;
 }
 
+/// The domain as users read it: the default domain is "ai.onnx".
+static StringRef displayDomain(StringRef domain) {
+  return domain.empty() ? StringRef("ai.onnx") : domain;
+}
+
+/// 'conv1', or #3 (the node's position in the graph) for a node without a
+/// name.
+static std::string nodeRef(const onnx::NodeProto &node, int index) {
+  if (node.name().empty())
+    return "#" + std::to_string(index);
+  return "'" + node.name() + "'";
+}
+
+std::string qmlir::onnx_import::describeNode(const onnx::NodeProto &node,
+                                             int index) {
+  return node.op_type() + " node " + nodeRef(node, index);
+}
+
+/// `shape` as 1x3xNx? (symbolic dimensions by name, unknown ones as ?).
+static std::string formatShape(const onnx::TensorShapeProto &shape) {
+  std::string dims;
+  for (const auto &d : shape.dim()) {
+    if (!dims.empty())
+      dims += "x";
+    if (d.has_dim_value() && d.dim_value() >= 0)
+      dims += std::to_string(d.dim_value());
+    else if (d.has_dim_param() && !d.dim_param().empty())
+      dims += d.dim_param();
+    else
+      dims += "?";
+  }
+  return dims.empty() ? "scalar" : dims;
+}
+
 //===----------------------------------------------------------------------===//
 // GraphImporter
 //===----------------------------------------------------------------------===//
@@ -90,8 +141,12 @@ public:
     }
   }
 
-  /// One diagnostic listing every op no importer is registered for.
-  LogicalResult checkSupported();
+  /// One diagnostic listing every op no importer is registered for; then
+  /// checks each node against its ONNX schema at the model's opset.
+  LogicalResult checkNodes();
+  /// Puts the nodes in topological order (ONNX shape inference and the
+  /// import need producers first); fails on undefined inputs and cycles.
+  LogicalResult sortNodes();
   OwningOpRef<ModuleOp> run();
 
   MLIRContext *ctx;
@@ -102,21 +157,23 @@ public:
   llvm::StringMap<const onnx::TensorProto *> constants;
   llvm::StringMap<const onnx::TypeProto *> types;
   std::deque<onnx::TensorProto> ownedConstants;
+  /// The position in the file of each node, once sortNodes reordered them.
+  SmallVector<int> fileIndex;
 
   Location fileLoc() { return FileLineColLoc::get(ctx, path, 0, 0); }
-  Location nodeLoc(const onnx::NodeProto &node, size_t index);
+  Location nodeLoc(const onnx::NodeProto &node, int index);
   Value makeConstant(OpBuilder &b, Location loc,
                      const onnx::TensorProto &tensor);
-  std::optional<RankedTensorType> tensorType(const onnx::TypeProto &type,
-                                             StringRef name,
-                                             std::string &error);
-  LogicalResult sortNodes(SmallVectorImpl<const onnx::NodeProto *> &order);
+  /// The static type of a value; on failure `error` says why, starting with
+  /// the value's name.
+  std::optional<RankedTensorType>
+  tensorType(const onnx::TypeProto &type, StringRef name, std::string &error);
 };
 } // namespace qmlir::onnx_import
 
-Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
+Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int index) {
   std::string name = node.name().empty()
-                         ? node.op_type() + "_" + std::to_string(index)
+                         ? node.op_type() + "#" + std::to_string(index)
                          : node.name();
   return NameLoc::get(StringAttr::get(ctx, name), fileLoc());
 }
@@ -125,8 +182,9 @@ std::optional<RankedTensorType>
 GraphImporter::tensorType(const onnx::TypeProto &type, StringRef name,
                           std::string &error) {
   if (!type.has_tensor_type()) {
-    error = "'" + name.str() + "' is not a tensor (sequence, map and optional "
-            "values are not supported)";
+    error = "'" + name.str() +
+            "' is not a tensor (sequence, map and optional "
+            "values are unsupported)";
     return std::nullopt;
   }
   const auto &tt = type.tensor_type();
@@ -137,24 +195,17 @@ GraphImporter::tensorType(const onnx::TypeProto &type, StringRef name,
     return std::nullopt;
   }
   if (!tt.has_shape()) {
-    error = "the rank of '" + name.str() + "' is unknown";
+    error = "'" + name.str() + "' has an unknown rank";
     return std::nullopt;
   }
   SmallVector<int64_t> shape;
   for (const auto &dim : tt.shape().dim()) {
     if (!dim.has_dim_value() || dim.dim_value() < 0) {
-      std::string dimName =
-          dim.has_dim_param() ? "'" + dim.dim_param() + "'" : "?";
-      std::string dims;
-      for (const auto &d : tt.shape().dim())
-        dims += (dims.empty() ? "" : "x") +
-                (d.has_dim_value() ? std::to_string(d.dim_value())
-                                   : (d.has_dim_param() ? d.dim_param()
-                                                        : std::string("?")));
-      error = "'" + name.str() + "' has a symbolic or unknown dimension " +
-              dimName + " (shape " + dims +
-              "); pin the model's input dimensions with --input-shape "
-              "NAME=D1xD2x...";
+      error = "'" + name.str() + "' has " +
+              (dim.has_dim_param() && !dim.dim_param().empty()
+                   ? "a symbolic dimension '" + dim.dim_param() + "'"
+                   : std::string("an unknown dimension")) +
+              " (shape " + formatShape(tt.shape()) + ")";
       return std::nullopt;
     }
     shape.push_back(dim.dim_value());
@@ -195,77 +246,192 @@ Value GraphImporter::makeConstant(OpBuilder &b, Location loc,
     for (char &c : name)
       if (!llvm::isAlnum(c) && c != '_' && c != '.')
         c = '_';
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-        ArrayRef<char>(decoded.bytes.data(), decoded.bytes.size()));
+    // Inferring the alignment from `char` would give 1.
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(decoded.bytes.data(), decoded.bytes.size()),
+        kResourceAlignment);
     attr = DenseResourceElementsAttr::get(storageType, name, std::move(blob));
   }
   return q::ConstantOp::create(b, loc, type, attr);
 }
 
-LogicalResult
-GraphImporter::sortNodes(SmallVectorImpl<const onnx::NodeProto *> &order) {
-  const auto &graph = model.graph();
+LogicalResult GraphImporter::sortNodes() {
+  auto &graph = *model.mutable_graph();
+  int numNodes = graph.node_size();
+  llvm::StringSet<> defined;
+  for (const auto &in : graph.input())
+    defined.insert(in.name());
+  for (const auto &init : graph.initializer())
+    defined.insert(init.name());
+  // ONNX graphs are in SSA form: every value has one definition.
   llvm::StringMap<int> producer;
-  for (int i = 0; i < graph.node_size(); ++i)
-    for (const auto &out : graph.node(i).output())
-      if (!out.empty())
-        producer[out] = i;
-  // Kahn's algorithm, stable with respect to the file's order.
-  std::vector<int> pending(graph.node_size(), 0);
-  std::vector<SmallVector<int>> users(graph.node_size());
-  for (int i = 0; i < graph.node_size(); ++i)
-    for (const auto &in : graph.node(i).input()) {
-      auto it = producer.find(in);
-      if (in.empty() || it == producer.end())
+  for (int i = 0; i < numNodes; ++i) {
+    const auto &node = graph.node(i);
+    for (const auto &out : node.output()) {
+      if (out.empty())
         continue;
-      ++pending[i];
-      users[it->second].push_back(i);
+      auto [it, inserted] = producer.try_emplace(out, i);
+      if (!inserted || defined.contains(out)) {
+        InFlightDiagnostic diag = emitError(nodeLoc(node, i))
+                                  << describeNode(node, i) << ": its output '"
+                                  << out << "' is already ";
+        if (!inserted)
+          diag << "an output of "
+               << describeNode(graph.node(it->second), it->second);
+        else
+          diag << "a graph input or an initializer";
+        return diag << " (ONNX values must have exactly one definition)";
+      }
     }
-  SmallVector<int> ready;
-  for (int i = graph.node_size() - 1; i >= 0; --i)
+  }
+
+  // Kahn's algorithm.
+  std::vector<int> pending(numNodes, 0);
+  std::vector<SmallVector<int>> users(numNodes);
+  bool undefined = false;
+  for (int i = 0; i < numNodes; ++i) {
+    const auto &node = graph.node(i);
+    for (const auto &in : node.input()) {
+      if (in.empty())
+        continue;
+      auto it = producer.find(in);
+      if (it != producer.end()) {
+        ++pending[i];
+        users[it->second].push_back(i);
+      } else if (!defined.contains(in)) {
+        emitError(nodeLoc(node, i))
+            << describeNode(node, i) << ": input '" << in
+            << "' is not a graph input, an initializer or the output of "
+               "any node";
+        undefined = true;
+      }
+    }
+  }
+  if (undefined)
+    return failure();
+  // Taking the first ready node in file order keeps a sorted file as is.
+  SmallVector<int> order;
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < numNodes; ++i)
     if (pending[i] == 0)
-      ready.push_back(i);
+      ready.push(i);
   while (!ready.empty()) {
-    int i = ready.pop_back_val();
-    order.push_back(&graph.node(i));
-    SmallVector<int> next;
+    int i = ready.top();
+    ready.pop();
+    order.push_back(i);
     for (int u : users[i])
       if (--pending[u] == 0)
-        next.push_back(u);
-    llvm::sort(next, std::greater<int>());
-    ready.append(next.begin(), next.end());
+        ready.push(u);
   }
-  if (static_cast<int>(order.size()) != graph.node_size()) {
-    for (int i = 0; i < graph.node_size(); ++i)
-      if (pending[i] > 0)
-        return emitError(nodeLoc(graph.node(i), i))
-               << graph.node(i).op_type() << " node '" << graph.node(i).name()
-               << "' is part of a cycle";
+  if (static_cast<int>(order.size()) != numNodes) {
+    std::string nodes;
+    int first = -1;
+    for (int i = 0; i < numNodes; ++i)
+      if (pending[i] > 0) {
+        if (first < 0)
+          first = i;
+        nodes += (nodes.empty() ? "" : ", ") + describeNode(graph.node(i), i);
+      }
+    return emitError(nodeLoc(graph.node(first), first))
+           << "the graph has a cycle: these nodes depend on each other's "
+              "outputs (directly or through others): "
+           << nodes;
   }
+
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> sorted;
+  for (int i : order)
+    *sorted.Add() = std::move(*graph.mutable_node(i));
+  graph.mutable_node()->Swap(&sorted);
+  fileIndex = std::move(order);
   return success();
 }
 
-LogicalResult GraphImporter::checkSupported() {
+LogicalResult GraphImporter::checkNodes() {
   const auto &graph = model.graph();
   const ImporterRegistry &registry = ImporterRegistry::get();
-  std::string unsupported;
-  int numUnsupported = 0;
+
+  // Every unsupported op at once, grouped by op type in the file's order:
+  // a user sees all the work a model needs, not one op per attempt.
+  struct Unsupported {
+    std::string domain, opType;
+    SmallVector<std::string> nodes;
+  };
+  SmallVector<Unsupported> unsupported;
   for (int i = 0; i < graph.node_size(); ++i) {
     const auto &node = graph.node(i);
     if (registry.lookup(node.domain(), node.op_type()))
       continue;
-    ++numUnsupported;
-    unsupported += "\n  (" +
-                   (node.domain().empty() ? std::string("ai.onnx")
-                                          : node.domain()) +
-                   ", " + node.op_type() + ", node '" + node.name() + "')";
+    std::string domain = displayDomain(node.domain()).str();
+    auto *group = llvm::find_if(unsupported, [&](const Unsupported &u) {
+      return u.domain == domain && u.opType == node.op_type();
+    });
+    if (group == unsupported.end()) {
+      unsupported.push_back({domain, node.op_type(), {}});
+      group = &unsupported.back();
+    }
+    group->nodes.push_back(nodeRef(node, i));
   }
-  if (numUnsupported)
-    return emitError(fileLoc())
-           << numUnsupported << " unsupported ONNX op"
-           << (numUnsupported > 1 ? "s" : "")
-           << " (domain, op type, node):" << unsupported;
-  return success();
+  if (!unsupported.empty()) {
+    size_t numNodes = 0;
+    for (const Unsupported &u : unsupported)
+      numNodes += u.nodes.size();
+    // The first line names the op types (what a summary of many runs shows);
+    // a line per op type lists its nodes.
+    InFlightDiagnostic diag = emitError(fileLoc());
+    diag << unsupported.size() << " unsupported ONNX op type"
+         << (unsupported.size() == 1 ? "" : "s") << " (" << numNodes << " node"
+         << (numNodes == 1 ? "" : "s") << "): ";
+    llvm::interleaveComma(unsupported, diag, [&](const Unsupported &u) {
+      diag << (u.domain == "ai.onnx" ? "" : u.domain + ".") << u.opType;
+    });
+    for (const Unsupported &u : unsupported) {
+      diag << "\n  " << u.opType << " (domain " << u.domain << "): node"
+           << (u.nodes.size() == 1 ? " " : "s ");
+      llvm::interleaveComma(u.nodes, diag);
+    }
+    diag << "\nsupported ai.onnx ops: "
+         << llvm::join(registry.opTypes(""), ", ");
+    return diag;
+  }
+
+  // The node must be a valid instance of its op at the model's opset:
+  // importers rely on the arity and attribute types the schema fixes.
+  bool ok = true;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const auto &node = graph.node(i);
+    std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+    auto opset = opsets.find(domain);
+    if (opset == opsets.end()) {
+      emitError(nodeLoc(node, i))
+          << describeNode(node, i) << ": the model's opset_import has no "
+          << "version for its domain '" << displayDomain(domain) << "'";
+      ok = false;
+      continue;
+    }
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+        node.op_type(), static_cast<int>(opset->second), domain);
+    if (!schema) {
+      emitError(nodeLoc(node, i))
+          << describeNode(node, i) << ": " << node.op_type()
+          << " does not exist in opset " << opset->second << " of "
+          << displayDomain(domain);
+      ok = false;
+      continue;
+    }
+    try {
+      schema->Verify(node);
+    } catch (const std::exception &e) {
+      // ONNX says "Node (NAME) has input size ..."; we named the node.
+      StringRef why = StringRef(e.what()).trim();
+      if (why.starts_with("Node (") && why.contains(") "))
+        why = why.split(") ").second;
+      emitError(nodeLoc(node, i))
+          << describeNode(node, i) << ": violates ONNX's " << node.op_type()
+          << "-" << schema->SinceVersion() << " schema: " << why;
+      ok = false;
+    }
+  }
+  return success(ok);
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
@@ -281,7 +447,6 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   OpBuilder b(ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
-  std::string stem = llvm::sys::path::stem(path).str();
   (*module)->setAttr("q.source", StringAttr::get(ctx, path));
   if (!graph.name().empty())
     (*module)->setAttr("q.graph_name", StringAttr::get(ctx, graph.name()));
@@ -295,68 +460,58 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     std::string error;
     auto type = tensorType(in.type(), in.name(), error);
     if (!type) {
-      emitError(fileLoc()) << "graph input " << error;
+      InFlightDiagnostic diag = emitError(fileLoc()) << "graph input " << error;
+      const auto &tt = in.type().tensor_type();
+      if (!in.type().has_tensor_type() || !onnxElementType(tt.elem_type(), ctx))
+        return {};
+      if (!tt.has_shape()) {
+        diag << "; give its shape with --input-shape " << in.name()
+             << "=D1xD2x...";
+        return {};
+      }
+      std::string example;
+      for (const auto &d : tt.shape().dim())
+        example += (example.empty() ? "" : "x") +
+                   std::to_string(d.has_dim_value() && d.dim_value() >= 0
+                                      ? d.dim_value()
+                                      : 1);
+      diag << "; qmlir needs static shapes: pin it with --input-shape, e.g. "
+              "--input-shape "
+           << in.name() << "=" << example;
       return {};
     }
     argTypes.push_back(*type);
     realInputs.push_back(&in);
   }
-  SmallVector<Type> resultTypes;
-  for (const auto &out : graph.output()) {
-    std::string error;
-    auto type = tensorType(out.type(), out.name(), error);
-    if (!type) {
-      emitError(fileLoc()) << "graph output " << error;
-      return {};
-    }
-    resultTypes.push_back(*type);
-  }
+  // The result types are those of the values the nodes produce: a graph
+  // output may be declared with symbolic dimensions that inference fixed.
   auto func = func::FuncOp::create(b, fileLoc(), "main",
-                                   FunctionType::get(ctx, argTypes, resultTypes));
+                                   FunctionType::get(ctx, argTypes, {}));
   module->push_back(func);
   for (auto [i, in] : llvm::enumerate(realInputs))
     func.setArgAttr(i, kONNXNameAttr, StringAttr::get(ctx, in->name()));
-  for (auto [i, out] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, kONNXNameAttr, StringAttr::get(ctx, out.name()));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
   for (auto [i, in] : llvm::enumerate(realInputs))
     values[in->name()] = body->getArgument(i);
 
-  SmallVector<const onnx::NodeProto *> order;
-  if (failed(sortNodes(order)))
-    return {};
-  for (auto [index, node] : llvm::enumerate(order)) {
-    std::string domain = node->domain() == "ai.onnx" ? "" : node->domain();
-    auto opsetIt = opsets.find(domain);
-    if (opsetIt == opsets.end()) {
-      emitError(nodeLoc(*node, index))
-          << node->op_type() << " node '" << node->name()
-          << "' uses domain '" << domain
-          << "', which the model does not import";
+  for (auto [k, node] : llvm::enumerate(graph.node())) {
+    int index = fileIndex[k];
+    std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+    NodeImporter importer(*this, node, b, nodeLoc(node, index), index,
+                          opsets.lookup(domain));
+    if (failed((*registry.lookup(node.domain(), node.op_type()))(importer)))
       return {};
-    }
-    NodeImporter importer(*this, *node, b, nodeLoc(*node, index),
-                          opsetIt->second);
-    // Inputs must be defined (graph inputs, initializers, earlier nodes).
-    for (int i = 0; i < node->input_size(); ++i) {
-      const std::string &in = node->input(i);
-      if (!in.empty() && !values.count(in) && !constants.count(in)) {
-        importer.emitError() << "input '" << in << "' is not defined";
-        return {};
-      }
-    }
-    if (failed((*registry.lookup(node->domain(), node->op_type()))(importer)))
-      return {};
-    for (int i = 0; i < node->output_size(); ++i)
-      if (!node->output(i).empty() && !values.count(node->output(i))) {
-        importer.emitError() << "output '" << node->output(i)
+    for (int i = 0; i < node.output_size(); ++i)
+      if (!node.output(i).empty() && !values.count(node.output(i))) {
+        importer.emitError() << "output '" << node.output(i)
                              << "' was not produced by the importer";
         return {};
       }
   }
 
   SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
   for (const auto &out : graph.output()) {
     Value v;
     auto it = values.find(out.name());
@@ -366,11 +521,16 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       v = makeConstant(b, fileLoc(), *c->second);
     if (!v) {
       emitError(fileLoc()) << "graph output '" << out.name()
-                           << "' is not produced by any node";
+                           << "' is not a graph input, an initializer or "
+                              "the output of any node";
       return {};
     }
     results.push_back(v);
+    resultTypes.push_back(v.getType());
   }
+  func.setType(FunctionType::get(ctx, argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, kONNXNameAttr, StringAttr::get(ctx, out.name()));
   func::ReturnOp::create(b, fileLoc(), results);
   if (failed(verify(*module)))
     return {};
@@ -465,15 +625,17 @@ RankedTensorType NodeImporter::outputType(int i) {
   const std::string &name = node.output(i);
   auto it = graph.types.find(name);
   if (it == graph.types.end()) {
-    emitError() << "the type of output '" << name
-                << "' is unknown: ONNX shape inference could not compute it "
-                   "(a shape that depends on run-time data?)";
+    emitError() << "ONNX shape inference could not compute the type of "
+                   "output '"
+                << name << "' (does its shape depend on run-time data?)";
     return {};
   }
   std::string error;
   auto type = graph.tensorType(*it->second, name, error);
   if (!type) {
-    emitError() << "output " << error;
+    emitError() << "output " << error
+                << " after ONNX shape inference; qmlir needs shapes known "
+                   "at compile time (does it depend on run-time data?)";
     return {};
   }
   return *type;
@@ -544,8 +706,7 @@ const onnx::TensorProto *NodeImporter::attrTensor(StringRef name) const {
 }
 
 InFlightDiagnostic NodeImporter::emitError() {
-  return mlir::emitError(loc)
-         << node.op_type() << " node '" << node.name() << "': ";
+  return mlir::emitError(loc) << describeNode(node, index) << ": ";
 }
 
 Value NodeImporter::constant(const onnx::TensorProto &tensor) {
@@ -606,11 +767,21 @@ static LogicalResult applyInputShapes(onnx::ModelProto &model,
                             << "', which is not an input of the model "
                                "(inputs: "
                             << names << ")";
-    auto *shape = input->mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (!input->type().has_tensor_type())
+      return emitError(loc)
+             << "--input-shape names '" << name << "', which is not a tensor";
+    auto *tensorType = input->mutable_type()->mutable_tensor_type();
+    // An input of unknown rank takes the rank given.
+    if (!tensorType->has_shape())
+      for (size_t i = 0; i < dims.size(); ++i)
+        tensorType->mutable_shape()->add_dim();
+    auto *shape = tensorType->mutable_shape();
     if (shape->dim_size() != static_cast<int>(dims.size()))
-      return emitError(loc) << "--input-shape gives " << dims.size()
-                            << " dimensions for '" << name
-                            << "', which has rank " << shape->dim_size();
+      return emitError(loc)
+             << "--input-shape gives " << dims.size() << " dimension"
+             << (dims.size() == 1 ? "" : "s") << " for '" << name
+             << "', which has rank " << shape->dim_size() << " (shape "
+             << formatShape(*shape) << ")";
     for (auto [i, d] : llvm::enumerate(dims)) {
       auto *dim = shape->mutable_dim(i);
       if (dim->has_dim_value() && dim->dim_value() != d)
@@ -658,14 +829,33 @@ OwningOpRef<ModuleOp> qmlir::importONNXFile(StringRef path, MLIRContext *ctx,
   }
   if (!model.has_graph() || model.opset_import_size() == 0) {
     emitError(loc) << "not a valid ONNX model: "
-                   << (model.has_graph() ? "no opset_import" : "no graph");
+                   << ((*buffer)->getBufferSize() == 0 ? "the file is empty"
+                       : model.has_graph()             ? "no opset_import"
+                                                       : "no graph");
     return {};
   }
+  // "ai.onnx" is another name of the default domain, which ONNX's shape
+  // inference knows only as "".
+  for (auto &opset : *model.mutable_opset_import())
+    if (opset.domain() == "ai.onnx")
+      opset.clear_domain();
+  for (auto &node : *model.mutable_graph()->mutable_node())
+    if (node.domain() == "ai.onnx")
+      node.clear_domain();
   if (failed(applyInputShapes(model, options, loc)))
     return {};
   GraphImporter importer(ctx, model, path);
-  if (failed(importer.checkSupported()))
+  if (failed(importer.checkNodes()) || failed(importer.sortNodes()))
     return {};
+  // ONNX's messages name a node by its name: give unnamed nodes the
+  // position our own diagnostics use meanwhile.
+  SmallVector<onnx::NodeProto *> unnamed;
+  for (auto [k, node] : llvm::enumerate(*model.mutable_graph()->mutable_node()))
+    if (node.name().empty()) {
+      node.set_name("#" + std::to_string(importer.fileIndex[k]));
+      unnamed.push_back(&node);
+    }
+  std::string inferenceError;
   try {
     onnx::ShapeInferenceOptions inference(/*check_type=*/false,
                                           /*error_mode=*/1,
@@ -673,7 +863,14 @@ OwningOpRef<ModuleOp> qmlir::importONNXFile(StringRef path, MLIRContext *ctx,
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(), inference);
   } catch (const std::exception &e) {
-    emitError(loc) << "ONNX shape inference failed: " << e.what();
+    inferenceError = StringRef(e.what()).trim().str();
+    if (inferenceError.empty())
+      inferenceError = "unknown error";
+  }
+  for (onnx::NodeProto *node : unnamed)
+    node->clear_name();
+  if (!inferenceError.empty()) {
+    emitError(loc) << "ONNX shape inference failed: " << inferenceError;
     return {};
   }
   return importer.run();

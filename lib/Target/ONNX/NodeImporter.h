@@ -29,9 +29,12 @@ class GraphImporter;
 /// The view of one ONNX node given to an op importer.
 class NodeImporter {
 public:
+  /// `index` is the node's position in the file's node list.
   NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
-               mlir::OpBuilder &builder, mlir::Location loc, int64_t opset)
-      : graph(graph), node(node), builder(builder), loc(loc), opset(opset) {}
+               mlir::OpBuilder &builder, mlir::Location loc, int index,
+               int64_t opset)
+      : graph(graph), node(node), builder(builder), loc(loc), index(index),
+        opset(opset) {}
 
   const onnx::NodeProto &proto() const { return node; }
   mlir::OpBuilder &b() { return builder; }
@@ -75,7 +78,7 @@ public:
   llvm::SmallVector<double> attrFloats(llvm::StringRef name) const;
   const onnx::TensorProto *attrTensor(llvm::StringRef name) const;
 
-  /// An error prefixed with the node's op type and name.
+  /// An error prefixed with the node's op type and name (or position).
   mlir::InFlightDiagnostic emitError();
 
   /// A q.constant holding `tensor` (dense, or a dense_resource blob when
@@ -91,6 +94,7 @@ private:
   const onnx::NodeProto &node;
   mlir::OpBuilder &builder;
   mlir::Location loc;
+  int index;
   int64_t opset;
 };
 
@@ -104,6 +108,8 @@ public:
   void add(llvm::StringRef domain, llvm::StringRef opType, OpImportFn fn);
   const OpImportFn *lookup(llvm::StringRef domain,
                            llvm::StringRef opType) const;
+  /// The op types registered for `domain`, sorted.
+  llvm::SmallVector<std::string> opTypes(llvm::StringRef domain) const;
   /// The registry with every op family of OpFamilies.def.
   static const ImporterRegistry &get();
 
@@ -115,6 +121,10 @@ private:
 #define QMLIR_ONNX_OP_FAMILY(NAME) void register##NAME##Ops(ImporterRegistry &);
 #include "OpFamilies.def"
 #undef QMLIR_ONNX_OP_FAMILY
+
+/// "Conv node 'conv1'", or "Conv node #3" for a node without a name (#3:
+/// its position in the file's node list). Diagnostics name nodes this way.
+std::string describeNode(const onnx::NodeProto &node, int index);
 
 /// Normalizes an ONNX axis attribute to [0, rank); fails out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);

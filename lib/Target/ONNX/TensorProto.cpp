@@ -111,15 +111,29 @@ static bool readExternal(const TensorProto &tensor, StringRef baseDir,
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &entry : tensor.external_data()) {
-    if (entry.key() == "location")
+    if (entry.key() == "location") {
       location = entry.value();
-    else if (entry.key() == "offset")
-      offset = std::stoll(entry.value());
-    else if (entry.key() == "length")
-      length = std::stoll(entry.value());
+    } else if (entry.key() == "offset" || entry.key() == "length") {
+      int64_t &field = entry.key() == "offset" ? offset : length;
+      if (StringRef(entry.value()).getAsInteger(10, field) || field < 0) {
+        error = "tensor '" + tensor.name() + "': external data " + entry.key() +
+                " '" + entry.value() + "' is not a non-negative integer";
+        return false;
+      }
+    }
   }
   if (location.empty()) {
     error = "tensor '" + tensor.name() + "' has external data with no location";
+    return false;
+  }
+  // As ONNX's checker requires: data lives beside the model, so a model
+  // cannot make us read arbitrary files.
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
+                                          llvm::sys::path::end(location)),
+                         "..")) {
+    error = "tensor '" + tensor.name() + "': external data location '" +
+            location + "' must be a relative path inside the model's directory";
     return false;
   }
   SmallString<256> path(baseDir);
@@ -133,15 +147,15 @@ static bool readExternal(const TensorProto &tensor, StringRef baseDir,
     return false;
   }
   int64_t size = (*buffer)->getBufferSize();
-  if (length < 0)
-    length = size - offset;
-  if (offset < 0 || offset + length > size) {
+  if (offset > size || (length >= 0 && length > size - offset)) {
     error = "tensor '" + tensor.name() + "': external data file '" +
             std::string(path) + "' holds " + std::to_string(size) +
             " bytes, fewer than offset " + std::to_string(offset) +
-            " + length " + std::to_string(length);
+            " + length " + std::to_string(std::max<int64_t>(length, 0));
     return false;
   }
+  if (length < 0)
+    length = size - offset;
   bytes.assign((*buffer)->getBufferStart() + offset, length);
   return true;
 }

@@ -33,8 +33,13 @@ static LogicalResult importConstant(NodeImporter &n) {
     for (int64_t i : v)
       t.add_int64_data(i);
   } else {
-    return n.emitError() << "only 'value', 'value_float(s)' and "
-                            "'value_int(s)' constants are supported";
+    std::string form = n.proto().attribute_size()
+                           ? n.proto().attribute(0).name()
+                           : std::string("<no attribute>");
+    return n.emitError() << "the '" << form
+                         << "' form is unsupported (supported: value, "
+                            "value_float, value_floats, value_int, "
+                            "value_ints)";
   }
   return n.setConstantOutput(0, std::move(t));
 }

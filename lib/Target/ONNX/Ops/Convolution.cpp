@@ -59,7 +59,8 @@ static FailureOr<WindowAttrs> readWindow(NodeImporter &n,
       w.pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
     }
   } else if (autoPad != "NOTSET") {
-    n.emitError() << "unknown auto_pad '" << autoPad << "'";
+    n.emitError() << "unknown auto_pad '" << autoPad
+                  << "' (expected NOTSET, SAME_UPPER, SAME_LOWER or VALID)";
     return failure();
   }
   return w;
@@ -76,12 +77,20 @@ static LogicalResult importConv(NodeImporter &n) {
   if (inType.getRank() < 3)
     return n.emitError() << "input must have rank >= 3, got "
                          << inType.getRank();
+  if (wType.getRank() != inType.getRank())
+    return n.emitError() << "the weight has rank " << wType.getRank()
+                         << " but the input has rank " << inType.getRank();
   FailureOr<WindowAttrs> win =
       readWindow(n, inType.getShape(), wType.getShape().drop_front(2));
   if (failed(win))
     return failure();
-  if (ArrayRef<int64_t>(win->kernel) != wType.getShape().drop_front(2))
-    return n.emitError() << "kernel_shape does not match the weight shape";
+  if (ArrayRef<int64_t>(win->kernel) != wType.getShape().drop_front(2)) {
+    InFlightDiagnostic diag = n.emitError() << "kernel_shape [";
+    llvm::interleaveComma(win->kernel, diag);
+    diag << "] differs from the weight's spatial dimensions [";
+    llvm::interleaveComma(wType.getShape().drop_front(2), diag);
+    return diag << "]";
+  }
   auto conv = q::ConvOp::create(n.b(), n.getLoc(), type, x, w, bias,
                                 win->strides, win->pads, win->dilations,
                                 n.attrInt("group", 1));
@@ -90,10 +99,10 @@ static LogicalResult importConv(NodeImporter &n) {
 }
 
 static LogicalResult importMaxPool(NodeImporter &n) {
+  // storage_order only affects Indices, so it needs no check of its own.
   if (n.hasOutput(1))
-    return n.emitError() << "unsupported: the Indices output (opset 8+) is not implemented";
-  if (n.attrInt("storage_order", 0) != 0)
-    return n.emitError() << "storage_order=1 is not supported";
+    return n.emitError() << "the Indices output is unsupported; only "
+                            "MaxPool's first output (Y) can be imported";
   Value x = n.input(0);
   RankedTensorType type = n.outputType();
   if (!x || !type)

@@ -13,15 +13,24 @@ namespace qmlir::onnx_import {
 
 template <typename OpTy>
 static LogicalResult importBinary(NodeImporter &n) {
-  // Opset < 7 had explicit broadcasting with `axis`; only trailing-aligned
-  // broadcasting, the numpy rule, has the same meaning.
-  if (n.getOpset() < 7 && n.attrInt("broadcast", 0) && n.hasAttr("axis"))
-    return n.emitError() << "legacy broadcasting with 'axis' is not "
-                            "supported; re-export with opset >= 7";
   Value lhs = n.input(0), rhs = n.input(1);
   RankedTensorType type = n.outputType();
   if (!lhs || !rhs || !type)
     return failure();
+  // Opset < 7 had explicit broadcasting with `axis`; only trailing-aligned
+  // broadcasting, the numpy rule, has the same meaning.
+  if (n.getOpset() < 7 && n.attrInt("broadcast", 0) && n.hasAttr("axis")) {
+    int64_t lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
+    int64_t rhsRank = cast<RankedTensorType>(rhs.getType()).getRank();
+    std::optional<int64_t> axis = normalizeAxis(n.attrInt("axis", 0), lhsRank);
+    if (!axis || *axis != lhsRank - rhsRank)
+      return n.emitError() << "legacy broadcasting along axis "
+                           << n.attrInt("axis", 0)
+                           << " is unsupported (only trailing alignment, "
+                              "axis "
+                           << lhsRank - rhsRank
+                           << " here); re-export with opset >= 7";
+  }
   n.setOutput(0, OpTy::create(n.b(), n.getLoc(), type, lhs, rhs));
   return success();
 }

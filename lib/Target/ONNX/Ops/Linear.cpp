@@ -29,7 +29,8 @@ static LogicalResult importGemm(NodeImporter &n) {
   if (n.getOpset() < 7 && n.hasAttr("broadcast") &&
       n.attrInt("broadcast", 0) == 0 && c &&
       cast<RankedTensorType>(c.getType()).getShape() != type.getShape())
-    return n.emitError() << "C must be [M, N] when 'broadcast' is 0";
+    return n.emitError() << "C must have the output's shape [M, N] when "
+                            "broadcast=0 (opset < 7); set broadcast=1";
   auto gemm = q::GemmOp::create(
       n.b(), n.getLoc(), type, a, b, c,
       n.b().getF32FloatAttr(static_cast<float>(n.attrFloat("alpha", 1.0))),

@@ -12,11 +12,17 @@ using namespace mlir;
 namespace qmlir::onnx_import {
 
 static LogicalResult importBatchNorm(NodeImporter &n) {
-  if (n.attrInt("training_mode", 0) != 0 || n.hasOutput(1) || n.hasOutput(2))
-    return n.emitError() << "training mode (running statistics outputs) is "
-                            "not supported; export the model for inference";
+  // Outputs past Y (running or saved mean and variance) exist only in
+  // training mode, whatever the opset.
+  bool statistics = false;
+  for (int i = 1; i < n.numOutputs(); ++i)
+    statistics |= n.hasOutput(i);
+  if (n.attrInt("training_mode", 0) != 0 || statistics)
+    return n.emitError() << "training mode (training_mode=1 or the mean and "
+                            "variance outputs) is unsupported; export the "
+                            "model for inference";
   if (n.getOpset() < 9 && n.attrInt("spatial", 1) == 0)
-    return n.emitError() << "spatial=0 is not supported";
+    return n.emitError() << "spatial=0 is unsupported";
   Value x = n.input(0), scale = n.input(1), bias = n.input(2),
         mean = n.input(3), var = n.input(4);
   if (!x || !scale || !bias || !mean || !var)

@@ -17,6 +17,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
+
+#include <cstring>
 #include "llvm/Support/ToolOutputFile.h"
 #include "mlir/Support/FileUtilities.h"
 
@@ -76,7 +78,11 @@ int main(int argc, char **argv) {
     llvm::errs() << errorMessage << "\n";
     return 1;
   }
-  auto buffer = llvm::MemoryBuffer::getMemBufferCopy(bytecode, input);
+  // Aligned like the weight blobs inside, which the bytecode reader needs.
+  std::unique_ptr<llvm::WritableMemoryBuffer> buffer =
+      llvm::WritableMemoryBuffer::getNewUninitMemBuffer(
+          bytecode.size(), input, llvm::Align(64));
+  std::memcpy(buffer->getBufferStart(), bytecode.data(), bytecode.size());
   if (failed(MlirOptMain(output->os(), std::move(buffer), registry, config)))
     return 1;
   output->keep();

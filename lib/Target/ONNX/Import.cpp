@@ -8,6 +8,7 @@
 
 #include "qmlir/Target/ONNX/Import.h"
 #include "NodeImporter.h"
+#include "ShapeFolding.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Target/ONNX/TensorProto.h"
 
@@ -141,8 +142,11 @@ public:
     }
   }
 
-  /// One diagnostic listing every op no importer is registered for; then
-  /// checks each node against its ONNX schema at the model's opset.
+  /// One diagnostic listing every op no importer is registered for
+  /// (`deferFoldable`: except ops shape folding may still remove).
+  LogicalResult checkSupported(bool deferFoldable);
+  /// checkSupported(true), then checks each node against its ONNX schema
+  /// at the model's opset.
   LogicalResult checkNodes();
   /// Puts the nodes in topological order (ONNX shape inference and the
   /// import need producers first); fails on undefined inputs and cycles.
@@ -346,7 +350,7 @@ LogicalResult GraphImporter::sortNodes() {
   return success();
 }
 
-LogicalResult GraphImporter::checkNodes() {
+LogicalResult GraphImporter::checkSupported(bool deferFoldable) {
   const auto &graph = model.graph();
   const ImporterRegistry &registry = ImporterRegistry::get();
 
@@ -361,6 +365,10 @@ LogicalResult GraphImporter::checkNodes() {
     const auto &node = graph.node(i);
     if (registry.lookup(node.domain(), node.op_type()))
       continue;
+    // Shape computations may still fold away; they are judged after that.
+    if (deferFoldable && node.domain().empty() &&
+        isShapeFoldingOp(node.op_type()))
+      continue;
     std::string domain = displayDomain(node.domain()).str();
     auto *group = llvm::find_if(unsupported, [&](const Unsupported &u) {
       return u.domain == domain && u.opType == node.op_type();
@@ -369,7 +377,7 @@ LogicalResult GraphImporter::checkNodes() {
       unsupported.push_back({domain, node.op_type(), {}});
       group = &unsupported.back();
     }
-    group->nodes.push_back(nodeRef(node, i));
+    group->nodes.push_back(nodeRef(node, fileIndex.empty() ? i : fileIndex[i]));
   }
   if (!unsupported.empty()) {
     size_t numNodes = 0;
@@ -388,11 +396,22 @@ LogicalResult GraphImporter::checkNodes() {
       diag << "\n  " << u.opType << " (domain " << u.domain << "): node"
            << (u.nodes.size() == 1 ? " " : "s ");
       llvm::interleaveComma(u.nodes, diag);
+      if (!deferFoldable && u.domain == "ai.onnx" && isShapeFoldingOp(u.opType))
+        diag << " (as shape computations these fold away when their inputs "
+                "have static shapes and constant values: pin symbolic input "
+                "dimensions with --input-shape)";
     }
     diag << "\nsupported ai.onnx ops: "
          << llvm::join(registry.opTypes(""), ", ");
     return diag;
   }
+  return success();
+}
+
+LogicalResult GraphImporter::checkNodes() {
+  if (failed(checkSupported(/*deferFoldable=*/true)))
+    return failure();
+  const auto &graph = model.graph();
 
   // The node must be a valid instance of its op at the model's opset:
   // importers rely on the arity and attribute types the schema fixes.
@@ -849,29 +868,40 @@ OwningOpRef<ModuleOp> qmlir::importONNXFile(StringRef path, MLIRContext *ctx,
     return {};
   // ONNX's messages name a node by its name: give unnamed nodes the
   // position our own diagnostics use meanwhile.
-  SmallVector<onnx::NodeProto *> unnamed;
+  llvm::StringSet<> unnamed;
   for (auto [k, node] : llvm::enumerate(*model.mutable_graph()->mutable_node()))
     if (node.name().empty()) {
       node.set_name("#" + std::to_string(importer.fileIndex[k]));
-      unnamed.push_back(&node);
+      unnamed.insert(node.name());
     }
   std::string inferenceError;
-  try {
-    onnx::ShapeInferenceOptions inference(/*check_type=*/false,
-                                          /*error_mode=*/1,
-                                          /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), inference);
-  } catch (const std::exception &e) {
-    inferenceError = StringRef(e.what()).trim().str();
-    if (inferenceError.empty())
-      inferenceError = "unknown error";
-  }
-  for (onnx::NodeProto *node : unnamed)
-    node->clear_name();
+  auto inferShapes = [&]() {
+    try {
+      onnx::ShapeInferenceOptions inference(/*check_type=*/false,
+                                            /*error_mode=*/1,
+                                            /*data_prop=*/true);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), inference);
+    } catch (const std::exception &e) {
+      inferenceError = StringRef(e.what()).trim().str();
+      if (inferenceError.empty())
+        inferenceError = "unknown error";
+    }
+    return inferenceError.empty();
+  };
+  // Shape computations folded into initializers let inference type what
+  // follows them; each round may make more shapes static.
+  if (inferShapes())
+    while (foldShapeComputations(model, importer.fileIndex) && inferShapes())
+      ;
+  for (auto &node : *model.mutable_graph()->mutable_node())
+    if (unnamed.contains(node.name()))
+      node.clear_name();
   if (!inferenceError.empty()) {
     emitError(loc) << "ONNX shape inference failed: " << inferenceError;
     return {};
   }
+  if (failed(importer.checkSupported(/*deferFoldable=*/false)))
+    return {};
   return importer.run();
 }

@@ -17,10 +17,15 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
 config.substitutions.append(("%qmlir_tools", config.qmlir_tools_dir))
 config.substitutions.append(("%onnx_testdata", config.onnx_testdata_dir))
+# Real models fetched by utils/fetch-models.sh (run by utils/setup.sh).
+config.substitutions.append(
+    ("%models", os.path.join(os.environ.get(
+        "QMLIR_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "qmlir")),
+        "models")))
 # Debian's interpreter has onnx and numpy; another python3 may come first.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP", "QMLIR_CACHE"])
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qmlir_tools_dir, append_path=True)

@@ -184,6 +184,50 @@ std::optional<Known> Folder::evaluate(const onnx::NodeProto &node) const {
   if (op == "Identity") {
     return input(node, 0);
   }
+  if (op == "Neg") {
+    std::optional<Known> x = input(node, 0);
+    if (!x)
+      return std::nullopt;
+    out = *x;
+    for (int64_t &v : out.values)
+      v = -v;
+    return out;
+  }
+  if (op == "ConstantOfShape") {
+    std::optional<Known> shape = input(node, 0);
+    std::optional<Known> fill = Known{{0}, true, onnx::TensorProto::FLOAT};
+    for (const auto &a : node.attribute())
+      if (a.name() == "value" && a.has_t())
+        fill = decode(a.t());
+    // Only integer fills of rank <= 1 are shape vectors.
+    if (!shape || shape->scalar || shape->values.size() > 1 || !fill ||
+        !isIntegerType(fill->dataType) || fill->values.size() != 1)
+      return std::nullopt;
+    int64_t n = shape->values.empty() ? 1 : shape->values[0];
+    if (n < 0 || static_cast<size_t>(n) > kMaxElements)
+      return std::nullopt;
+    out.dataType = fill->dataType;
+    out.scalar = shape->values.empty();
+    out.values.assign(n, fill->values[0]);
+    return out;
+  }
+  if (op == "Range") {
+    std::optional<Known> start = input(node, 0), limit = input(node, 1),
+                         delta = input(node, 2);
+    if (!start || !limit || !delta || start->values.size() != 1 ||
+        limit->values.size() != 1 || delta->values.size() != 1 ||
+        delta->values[0] == 0)
+      return std::nullopt;
+    int64_t s0 = start->values[0], l = limit->values[0], d = delta->values[0];
+    // ONNX: max(ceil((limit - start) / delta), 0) elements.
+    int64_t n = std::max<int64_t>(0, (l - s0 + d + (d > 0 ? -1 : 1)) / d);
+    if (static_cast<size_t>(n) > kMaxElements)
+      return std::nullopt;
+    out.dataType = start->dataType;
+    for (int64_t i = 0; i < n; ++i)
+      out.values.push_back(s0 + i * d);
+    return out;
+  }
   if (op == "Cast") {
     std::optional<Known> x = input(node, 0);
     int64_t to = attrInt(node, "to", 0);
@@ -354,7 +398,8 @@ bool Folder::run(SmallVectorImpl<int> &fileIndex) {
 bool isShapeFoldingOp(StringRef opType) {
   return llvm::is_contained({"Shape", "Size", "Identity", "Cast", "Concat",
                              "Unsqueeze", "Squeeze", "Gather", "Slice", "Add",
-                             "Sub", "Mul", "Div"},
+                             "Sub", "Mul", "Div", "Neg", "ConstantOfShape",
+                             "Range"},
                             opType);
 }
 

@@ -16,7 +16,8 @@ namespace qmlir::onnx_import {
 
 /// Evaluates the integer shape computations of `model` (Shape and Size of
 /// statically shaped values; Cast, Concat, Gather, Slice, Squeeze,
-/// Unsqueeze, Identity and integer Add/Sub/Mul/Div of known small vectors)
+/// Unsqueeze, Identity, Neg, ConstantOfShape, Range and integer
+/// Add/Sub/Mul/Div of known small vectors)
 /// and replaces those nodes by initializers. `fileIndex` (the file position
 /// of each node) loses the entries of removed nodes. Returns true if it
 /// folded anything; shape inference should then run again, as types it

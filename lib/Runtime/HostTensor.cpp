@@ -17,6 +17,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cassert>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -120,6 +121,11 @@ HostTensor::HostTensor(ElementKind kind, ArrayRef<int64_t> shape)
   bytes = (bytes + 63) / 64 * 64;
   storage.reset(std::aligned_alloc(64, bytes));
   std::memset(storage.get(), 0, bytes);
+}
+
+void HostTensor::reinterpretAs(ElementKind other) {
+  assert(elementSize(other) == elementSize(kind) && "width must not change");
+  kind = other;
 }
 
 int64_t HostTensor::numElements() const {

@@ -98,7 +98,9 @@ def QExpandMath : Pass<"q-expand-math", "mlir::ModuleOp"> {
   let description = [{
     `math.exp`, `math.tanh`, `math.erf`, `math.log` and friends become
     MLIR's polynomial approximations in `arith`, so no libm call remains
-    and x86-64, AArch64 and the GPU evaluate the same arithmetic.
+    and x86-64, AArch64 and the GPU evaluate the same arithmetic. bf16
+    conversions become integer arithmetic (round to nearest even), so no
+    libgcc helper is called either.
 
     Before: `%y = math.exp %x : f32`
     After: a sequence of `arith.mulf`/`arith.addf`/bit manipulation.

@@ -37,6 +37,9 @@ public:
   size_t byteSize() const { return numElements() * elementSize(kind); }
   void *data() { return storage.get(); }
   const void *data() const { return storage.get(); }
+  /// Reads the same bytes as another kind of the same width (bf16 test
+  /// data is stored as UINT16 by ONNX's generators).
+  void reinterpretAs(ElementKind other);
   /// Element `i` widened to double (for comparisons and printing).
   double at(int64_t i) const;
   /// "f32[1x3x32x32]".

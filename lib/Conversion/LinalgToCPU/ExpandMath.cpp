@@ -7,6 +7,7 @@
 
 #include "qmlir/Conversion/Passes.h"
 
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -24,6 +25,9 @@ struct QExpandMathPass : qmlir::impl::QExpandMathBase<QExpandMathPass> {
     // Expansions first (tanh via exp, roundeven via arith, ...), then the
     // polynomial approximations of what remains; f16/bf16 are computed in f32.
     math::populateExpansionPatterns(patterns);
+    // bf16 <-> f32 as integer shifts with round to nearest even: no call to
+    // libgcc's __truncsfbf2 (GCC 12's libgcc lacks it).
+    arith::populateExpandBFloat16Patterns(patterns);
     populateMathF32ExpansionPatterns(patterns, [](StringRef) { return true; });
     populateMathPolynomialApproximationPatterns(patterns,
                                                 [](StringRef) { return true; });

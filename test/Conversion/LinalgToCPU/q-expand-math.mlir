@@ -19,3 +19,16 @@ func.func @transcendentals(%x: f32, %v: vector<8xf32>, %h: f16) -> (f32, f32, f3
   %6 = math.roundeven %x : f32
   return %0, %1, %2, %3, %4, %5, %6 : f32, f32, f32, f32, vector<8xf32>, f16, f32
 }
+
+// bf16 conversions become integer arithmetic (round to nearest even), so no
+// libgcc helper (__truncsfbf2) is called.
+// CHECK-LABEL: func.func @bf16
+// CHECK-NOT: arith.truncf
+// CHECK-NOT: arith.extf
+// CHECK: arith.shrui
+// CHECK: return
+func.func @bf16(%x: f32, %y: bf16) -> (bf16, f32) {
+  %0 = arith.truncf %x : f32 to bf16
+  %1 = arith.extf %y : bf16 to f32
+  return %0, %1 : bf16, f32
+}

@@ -4,7 +4,10 @@
 # Runs one model with qrun and with ONNX Runtime (utils/ort/ort_run.js, CPU,
 # one thread) on the same inputs and compares every output:
 #   max |q - ort| <= rtol * max |ort|   (relative to the output's scale)
-# and prints the errors. Inputs are .npy files given with --input, or made
+#   or max |q - ort| <= atol            (for outputs near zero)
+# and prints the errors. --extra-output NAME also compares an intermediate
+# value (the model is copied with it as an additional graph output), e.g.
+# the logits before a final sigmoid. Inputs are .npy files given with --input, or made
 # here: a deterministic synthetic "document" image (dark strokes on a light
 # page, normalized as PP-OCR does) for 4-D float inputs, random normals
 # otherwise.
@@ -71,6 +74,10 @@ def main():
                  help="use this .npy file for an input")
   p.add_argument("--rtol", type=float, default=1e-4,
                  help="allowed max |q - ort| relative to max |ort| per output")
+  p.add_argument("--atol", type=float, default=1e-6,
+                 help="allowed max |q - ort| whatever the output's scale")
+  p.add_argument("--extra-output", action="append", default=[],
+                 metavar="NAME", help="also compare this intermediate value")
   p.add_argument("--seed", type=int, default=0)
   p.add_argument("--qrun", default=os.path.join(ROOT, "build", "bin", "qrun"))
   p.add_argument("--keep", help="keep inputs and outputs in this folder")
@@ -84,6 +91,23 @@ def main():
       name, dims = spec.split("=")
       shapes[name] = [int(d) for d in dims.split("x")]
     model = onnx.load(args.model)
+    if args.extra_output:
+      model_path = os.path.join(work, "model.onnx")
+      pinned = onnx.load(args.model)
+      for vi in pinned.graph.input:
+        if vi.name in shapes:
+          for d, v in zip(vi.type.tensor_type.shape.dim, shapes[vi.name]):
+            d.ClearField("dim_param")
+            d.dim_value = v
+      inferred = onnx.shape_inference.infer_shapes(pinned)
+      infos = {vi.name: vi for vi in inferred.graph.value_info}
+      for name in args.extra_output:
+        if name not in infos:
+          sys.exit("error: no value named '%s' with a known type" % name)
+        model.graph.output.append(infos[name])
+      onnx.save(model, model_path)
+    else:
+      model_path = args.model
     inputs = make_inputs(model, shapes, args.seed, work)
     for spec in args.input:
       name, path = spec.split("=", 1)
@@ -91,9 +115,9 @@ def main():
     feeds = sum((["--input", "%s=%s" % kv] for kv in inputs.items()), [])
     ort_dir, q_dir = os.path.join(work, "ort"), os.path.join(work, "qmlir")
     subprocess.run(["node", os.path.join(ROOT, "utils", "ort", "ort_run.js"),
-                    args.model, "--output-dir", ort_dir] + feeds, check=True,
+                    model_path, "--output-dir", ort_dir] + feeds, check=True,
                    stdout=subprocess.DEVNULL)
-    qcmd = [args.qrun, args.model, "--output-dir", q_dir] + feeds
+    qcmd = [args.qrun, model_path, "--output-dir", q_dir] + feeds
     qcmd += sum((["--input-shape", s] for s in args.input_shape), [])
     subprocess.run(qcmd, check=True, stdout=subprocess.DEVNULL)
     ok = True
@@ -109,12 +133,12 @@ def main():
       scale = float(np.max(np.abs(ref))) if ref.size else 0.0
       err = float(np.max(np.abs(got.astype(np.float64) - ref))) if ref.size else 0.0
       rel = err / scale if scale > 0 else err
-      good = rel <= args.rtol
+      good = rel <= args.rtol or err <= args.atol
       ok &= good
       print("output '%s' %s%s: max |qmlir - ort| %.3g, max |ort| %.3g, "
-            "relative %.3g (rtol %g): %s" %
+            "relative %.3g (rtol %g, atol %g): %s" %
             (out.name, ref.dtype, list(ref.shape), err, scale, rel, args.rtol,
-             "ok" if good else "MISMATCH"))
+             args.atol, "ok" if good else "MISMATCH"))
     return 0 if ok else 1
   finally:
     if not args.keep:

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qmlir {
@@ -105,6 +106,12 @@ struct QTileAndVectorizePass
         continue;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       if (llvm::any_of(ranges, ShapedType::isDynamic))
+        continue;
+      // LLVM packs vector<Nxi1> into bits in memory, while bool tensors hold
+      // a byte per element: loads and stores of bools stay scalar.
+      if (llvm::any_of(op->getOperandTypes(), [](Type t) {
+            return getElementTypeOrSelf(t).isInteger(1);
+          }))
         continue;
       SmallVector<int64_t> tiles(loops, 1);
       if (linalg::isaContractionOpInterface(op)) {

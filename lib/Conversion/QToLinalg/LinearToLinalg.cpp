@@ -1,4 +1,4 @@
-//===- LinearToLinalg.cpp - matmul, gemm and conv to linalg ---------------===//
+//===- LinearToLinalg.cpp - matmul, gemm and convolutions to linalg -------===//
 //
 // Part of qmlir.
 //
@@ -24,9 +24,66 @@ static SmallVector<utils::IteratorType> iterators(int64_t parallel,
 }
 
 static void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
-  Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
-  Value sum = arith::AddFOp::create(b, loc, args[2], prod);
+  Value sum;
+  if (isa<FloatType>(args[2].getType())) {
+    Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
+    sum = arith::AddFOp::create(b, loc, args[2], prod);
+  } else {
+    // Integer forms accumulate in i32 (operands already extended).
+    Value prod = arith::MulIOp::create(b, loc, args[0], args[1]);
+    sum = arith::AddIOp::create(b, loc, args[2], prod);
+  }
   linalg::YieldOp::create(b, loc, sum);
+}
+
+/// Numpy matmul of `lhs` and `rhs` (same element type as `type`, f* or the
+/// i32 of the integer forms) into a zero-initialized `type`.
+static Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                         RankedTensorType type) {
+  MLIRContext *ctx = b.getContext();
+  Type elem = type.getElementType();
+  Value zero = buildFilled(b, loc, type, b.getZeroAttr(elem));
+  ArrayRef<int64_t> a = cast<RankedTensorType>(lhs.getType()).getShape();
+  ArrayRef<int64_t> bShape = cast<RankedTensorType>(rhs.getType()).getShape();
+  if (a.size() == 2 && bShape.size() == 2)
+    return linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs}, zero)
+        .getResult(0);
+  // General numpy matmul as one contraction: loops (batch..., m?, n?, k).
+  bool aVec = a.size() == 1, bVec = bShape.size() == 1;
+  int64_t batch = type.getRank() - (aVec ? 0 : 1) - (bVec ? 0 : 1);
+  int64_t nLoops = batch + (aVec ? 0 : 1) + (bVec ? 0 : 1) + 1;
+  int64_t mDim = batch, nDim = batch + (aVec ? 0 : 1), kDim = nLoops - 1;
+  ArrayRef<int64_t> outShape = type.getShape();
+  auto batchExprs = [&](ArrayRef<int64_t> opBatch) {
+    SmallVector<AffineExpr> exprs;
+    int64_t off = batch - static_cast<int64_t>(opBatch.size());
+    for (auto [i, s] : llvm::enumerate(opBatch)) {
+      int64_t d = off + static_cast<int64_t>(i);
+      exprs.push_back(s == 1 && outShape[d] != 1 ? getAffineConstantExpr(0, ctx)
+                                                 : getAffineDimExpr(d, ctx));
+    }
+    return exprs;
+  };
+  SmallVector<AffineExpr> aExprs =
+      batchExprs(aVec ? ArrayRef<int64_t>() : a.drop_back(2));
+  if (!aVec)
+    aExprs.push_back(getAffineDimExpr(mDim, ctx));
+  aExprs.push_back(getAffineDimExpr(kDim, ctx));
+  SmallVector<AffineExpr> bExprs =
+      batchExprs(bVec ? ArrayRef<int64_t>() : bShape.drop_back(2));
+  bExprs.push_back(getAffineDimExpr(kDim, ctx));
+  if (!bVec)
+    bExprs.push_back(getAffineDimExpr(nDim, ctx));
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t i = 0; i < nLoops - 1; ++i)
+    outExprs.push_back(getAffineDimExpr(i, ctx));
+  SmallVector<AffineMap> maps = {AffineMap::get(nLoops, 0, aExprs, ctx),
+                                 AffineMap::get(nLoops, 0, bExprs, ctx),
+                                 AffineMap::get(nLoops, 0, outExprs, ctx)};
+  return linalg::GenericOp::create(b, loc, type, ValueRange{lhs, rhs}, zero,
+                                   maps, iterators(nLoops - 1, 1),
+                                   multiplyAccumulate)
+      .getResult(0);
 }
 
 struct MatMulLowering : OpConversionPattern<q::MatMulOp> {
@@ -34,58 +91,8 @@ struct MatMulLowering : OpConversionPattern<q::MatMulOp> {
   LogicalResult
   matchAndRewrite(q::MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    auto type = op.getType();
-    Type elem = type.getElementType();
-    Value zero = buildFilled(rewriter, loc, type, rewriter.getZeroAttr(elem));
-    ArrayRef<int64_t> a = op.getLhs().getType().getShape();
-    ArrayRef<int64_t> bShape = op.getRhs().getType().getShape();
-    if (a.size() == 2 && bShape.size() == 2) {
-      Value r = linalg::MatmulOp::create(
-                    rewriter, loc, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                    zero)
-                    .getResult(0);
-      rewriter.replaceOp(op, r);
-      return success();
-    }
-    // General numpy matmul as one contraction: loops (batch..., m?, n?, k).
-    bool aVec = a.size() == 1, bVec = bShape.size() == 1;
-    int64_t batch = type.getRank() - (aVec ? 0 : 1) - (bVec ? 0 : 1);
-    int64_t nLoops = batch + (aVec ? 0 : 1) + (bVec ? 0 : 1) + 1;
-    int64_t mDim = batch, nDim = batch + (aVec ? 0 : 1), kDim = nLoops - 1;
-    ArrayRef<int64_t> outShape = type.getShape();
-    auto batchExprs = [&](ArrayRef<int64_t> opBatch) {
-      SmallVector<AffineExpr> exprs;
-      int64_t off = batch - static_cast<int64_t>(opBatch.size());
-      for (auto [i, s] : llvm::enumerate(opBatch)) {
-        int64_t d = off + static_cast<int64_t>(i);
-        exprs.push_back(s == 1 && outShape[d] != 1
-                            ? getAffineConstantExpr(0, ctx)
-                            : getAffineDimExpr(d, ctx));
-      }
-      return exprs;
-    };
-    SmallVector<AffineExpr> aExprs =
-        batchExprs(aVec ? ArrayRef<int64_t>() : a.drop_back(2));
-    if (!aVec)
-      aExprs.push_back(getAffineDimExpr(mDim, ctx));
-    aExprs.push_back(getAffineDimExpr(kDim, ctx));
-    SmallVector<AffineExpr> bExprs =
-        batchExprs(bVec ? ArrayRef<int64_t>() : bShape.drop_back(2));
-    bExprs.push_back(getAffineDimExpr(kDim, ctx));
-    if (!bVec)
-      bExprs.push_back(getAffineDimExpr(nDim, ctx));
-    SmallVector<AffineExpr> outExprs;
-    for (int64_t i = 0; i < nLoops - 1; ++i)
-      outExprs.push_back(getAffineDimExpr(i, ctx));
-    SmallVector<AffineMap> maps = {AffineMap::get(nLoops, 0, aExprs, ctx),
-                                   AffineMap::get(nLoops, 0, bExprs, ctx),
-                                   AffineMap::get(nLoops, 0, outExprs, ctx)};
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-        zero, maps, iterators(nLoops - 1, 1), multiplyAccumulate);
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, buildMatmul(rewriter, op.getLoc(), adaptor.getLhs(),
+                                       adaptor.getRhs(), op.getType()));
     return success();
   }
 };
@@ -154,116 +161,283 @@ struct GemmLowering : OpConversionPattern<q::GemmOp> {
   }
 };
 
+/// Convolution of an already padded `input` ([N, C, D...]) with `weight`
+/// ([M, C / group, K...]) into `outType`, starting from `bias` ([M]) when
+/// given; f* or, for the integer forms, i32 throughout. With
+/// `transposedWeight` the weight has ConvTranspose's layout
+/// ([C, M / group, K...]) and is read with its kernel flipped.
+static Value buildConv(OpBuilder &b, Location loc, Value input, Value weight,
+                       Value bias, RankedTensorType outType,
+                       ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                       int64_t group, bool transposedWeight = false) {
+  MLIRContext *ctx = b.getContext();
+  Type elem = outType.getElementType();
+  int64_t spatial = outType.getRank() - 2;
+  auto wType = cast<RankedTensorType>(weight.getType());
+  ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t n = inType.getDimSize(0);
+  int64_t m = outType.getDimSize(1), cg = inType.getDimSize(1) / group;
+  int64_t mg = m / group;
+
+  // Accumulator initialized with the bias (broadcast over N and space).
+  auto initFor = [&](RankedTensorType accType, int64_t chanDims) -> Value {
+    if (!bias)
+      return buildFilled(b, loc, accType, b.getZeroAttr(elem));
+    Value biasView = bias;
+    int64_t accRank = accType.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < chanDims; ++i)
+      exprs.push_back(getAffineDimExpr(1 + i, ctx));
+    if (chanDims == 2) // bias [M] viewed as [G, M/G].
+      biasView = tensor::ExpandShapeOp::create(
+          b, loc, RankedTensorType::get({group, mg}, elem), bias,
+          SmallVector<ReassociationIndices>{{0, 1}});
+    AffineMap bmap = AffineMap::get(accRank, 0, exprs, ctx);
+    Value empty = tensor::EmptyOp::create(b, loc, accType.getShape(), elem);
+    SmallVector<utils::IteratorType> iters(accRank,
+                                           utils::IteratorType::parallel);
+    return linalg::GenericOp::create(
+               b, loc, accType, biasView, empty,
+               ArrayRef<AffineMap>{bmap, b.getMultiDimIdentityMap(accRank)},
+               iters,
+               [](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, args[0]);
+               })
+        .getResult(0);
+  };
+
+  if (spatial == 2 && group == 1 && !transposedWeight) {
+    Value init = initFor(outType, 1);
+    return linalg::Conv2DNchwFchwOp::create(
+               b, loc, outType, ValueRange{input, weight}, init,
+               b.getI64TensorAttr(strides), b.getI64TensorAttr(dilations))
+        .getResult(0);
+  }
+
+  // General N-d grouped convolution as one linalg.generic over
+  // (n, g, mg, o1..od, cg, k1..kd) on [N, G, Cg, D...] input,
+  // [G, Mg, Cg, K...] weight ([G, Cg, Mg, K...] transposed) and
+  // [N, G, Mg, O...] output.
+  SmallVector<int64_t> inShape = {n, group, cg};
+  llvm::append_range(inShape, inType.getShape().drop_front(2));
+  SmallVector<ReassociationIndices> inReassoc = {{0}, {1, 2}};
+  for (int64_t i = 0; i < spatial; ++i)
+    inReassoc.push_back({3 + i});
+  Value in5 = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(inShape, elem), input, inReassoc);
+  SmallVector<int64_t> wShape = {group, transposedWeight ? cg : mg,
+                                 transposedWeight ? mg : cg};
+  llvm::append_range(wShape, kernel);
+  SmallVector<ReassociationIndices> wReassoc = {{0, 1}, {2}};
+  for (int64_t i = 0; i < spatial; ++i)
+    wReassoc.push_back({3 + i});
+  Value w5 = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(wShape, elem), weight, wReassoc);
+  SmallVector<int64_t> accShape = {n, group, mg};
+  llvm::append_range(accShape, outType.getShape().drop_front(2));
+  auto accType = RankedTensorType::get(accShape, elem);
+  Value init = initFor(accType, 2);
+
+  int64_t nLoops = 3 + 2 * spatial + 1;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  int64_t oBase = 3, cgDim = 3 + spatial, kBase = 4 + spatial;
+  SmallVector<AffineExpr> inExprs = {d(0), d(1), d(cgDim)};
+  SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cgDim)};
+  if (transposedWeight)
+    std::swap(wExprs[1], wExprs[2]);
+  SmallVector<AffineExpr> outExprs = {d(0), d(1), d(2)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    inExprs.push_back(d(oBase + i) * strides[i] + d(kBase + i) * dilations[i]);
+    wExprs.push_back(transposedWeight ? kernel[i] - 1 - d(kBase + i)
+                                      : d(kBase + i));
+    outExprs.push_back(d(oBase + i));
+  }
+  SmallVector<Value> inputs = {in5, w5};
+  SmallVector<AffineMap> maps = {AffineMap::get(nLoops, 0, inExprs, ctx),
+                                 AffineMap::get(nLoops, 0, wExprs, ctx)};
+  if (transposedWeight) {
+    // The flipped kernel index says nothing of the loop's range: a window
+    // operand (as for pooling) gives it.
+    SmallVector<AffineExpr> winExprs;
+    for (int64_t i = 0; i < spatial; ++i)
+      winExprs.push_back(d(kBase + i));
+    inputs.push_back(tensor::EmptyOp::create(b, loc, kernel, elem));
+    maps.push_back(AffineMap::get(nLoops, 0, winExprs, ctx));
+  }
+  maps.push_back(AffineMap::get(nLoops, 0, outExprs, ctx));
+  Value acc = linalg::GenericOp::create(
+                  b, loc, accType, inputs, init, maps,
+                  iterators(3 + spatial, 1 + spatial),
+                  [](OpBuilder &nb, Location l, ValueRange args) {
+                    multiplyAccumulate(nb, l, {args[0], args[1], args.back()});
+                  })
+                  .getResult(0);
+  SmallVector<ReassociationIndices> outReassoc = {{0}, {1, 2}};
+  for (int64_t i = 0; i < spatial; ++i)
+    outReassoc.push_back({3 + i});
+  return tensor::CollapseShapeOp::create(b, loc, outType, acc, outReassoc);
+}
+
 struct ConvLowering : OpConversionPattern<q::ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(q::ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     auto outType = op.getType();
-    Type elem = outType.getElementType();
-    int64_t rank = outType.getRank();
-    int64_t spatial = rank - 2;
+    int64_t spatial = outType.getRank() - 2;
     ArrayRef<int64_t> pads = op.getPads();
     Value input = padSpatial(rewriter, loc, adaptor.getInput(),
                              pads.take_front(spatial), pads.drop_front(spatial),
-                             rewriter.getZeroAttr(elem));
-    int64_t group = op.getGroup();
+                             rewriter.getZeroAttr(outType.getElementType()));
+    rewriter.replaceOp(op,
+                       buildConv(rewriter, loc, input, adaptor.getWeight(),
+                                 adaptor.getBias(), outType, op.getStrides(),
+                                 op.getDilations(), op.getGroup()));
+    return success();
+  }
+};
+
+/// A transposed convolution is the convolution, with stride 1, of the input
+/// spread out by the strides (stride - 1 zeros between elements) and padded
+/// by dilation * (K - 1) on both sides (+ output_padding at the end), with
+/// the kernel flipped and its channel dimensions swapped per group (read so
+/// by the convolution's indexing map); the pads then crop the start and the
+/// end of that full output.
+struct ConvTransposeLowering : OpConversionPattern<q::ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outType = op.getType();
+    Type elem = outType.getElementType();
+    int64_t spatial = outType.getRank() - 2;
+    auto inType = op.getInput().getType();
     auto wType = op.getWeight().getType();
-    int64_t m = wType.getDimSize(0), cg = wType.getDimSize(1);
-    int64_t mg = m / group;
-    auto inType = cast<RankedTensorType>(input.getType());
-    int64_t n = inType.getDimSize(0);
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                      pads = op.getPads(), outPad = op.getOutputPadding();
+    ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
 
-    // Accumulator initialized with the bias (broadcast over N and space).
-    auto initFor = [&](RankedTensorType accType, int64_t chanDims) -> Value {
-      if (!adaptor.getBias())
-        return buildFilled(rewriter, loc, accType, rewriter.getZeroAttr(elem));
-      Value bias = adaptor.getBias();
-      int64_t accRank = accType.getRank();
-      SmallVector<AffineExpr> exprs;
-      for (int64_t i = 0; i < chanDims; ++i)
-        exprs.push_back(getAffineDimExpr(1 + i, ctx));
-      if (chanDims == 2) // bias [M] viewed as [G, M/G].
-        bias = tensor::ExpandShapeOp::create(
-            rewriter, loc, RankedTensorType::get({group, mg}, elem), bias,
-            SmallVector<ReassociationIndices>{{0, 1}});
-      AffineMap bmap = AffineMap::get(accRank, 0, exprs, ctx);
-      Value empty = tensor::EmptyOp::create(rewriter, loc, accType.getShape(),
-                                            elem);
-      SmallVector<utils::IteratorType> iters(accRank,
-                                             utils::IteratorType::parallel);
-      return linalg::GenericOp::create(
-                 rewriter, loc, accType, bias, empty,
-                 ArrayRef<AffineMap>{bmap,
-                                     rewriter.getMultiDimIdentityMap(accRank)},
-                 iters,
-                 [](OpBuilder &b, Location l, ValueRange args) {
-                   linalg::YieldOp::create(b, l, args[0]);
-                 })
-          .getResult(0);
-    };
-
-    if (spatial == 2 && group == 1) {
-      Value init = initFor(outType, 1);
-      auto conv = linalg::Conv2DNchwFchwOp::create(
-          rewriter, loc, outType, ValueRange{input, adaptor.getWeight()}, init,
-          rewriter.getI64TensorAttr(op.getStrides()),
-          rewriter.getI64TensorAttr(op.getDilations()));
-      rewriter.replaceOp(op, conv.getResult(0));
-      return success();
-    }
-
-    // General N-d grouped convolution as one linalg.generic over
-    // (n, g, mg, o1..od, cg, k1..kd) on [N, G, Cg, D...] input,
-    // [G, Mg, Cg, K...] weight and [N, G, Mg, O...] output.
-    SmallVector<int64_t> inShape = {n, group, cg};
-    llvm::append_range(inShape, inType.getShape().drop_front(2));
-    SmallVector<ReassociationIndices> inReassoc = {{0}, {1, 2}};
-    for (int64_t i = 0; i < spatial; ++i)
-      inReassoc.push_back({3 + i});
-    Value in5 = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get(inShape, elem), input, inReassoc);
-    SmallVector<int64_t> wShape = {group, mg, cg};
-    llvm::append_range(wShape, wType.getShape().drop_front(2));
-    SmallVector<ReassociationIndices> wReassoc = {{0, 1}, {2}};
-    for (int64_t i = 0; i < spatial; ++i)
-      wReassoc.push_back({3 + i});
-    Value w5 = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get(wShape, elem), adaptor.getWeight(),
-        wReassoc);
-    SmallVector<int64_t> accShape = {n, group, mg};
-    llvm::append_range(accShape, outType.getShape().drop_front(2));
-    auto accType = RankedTensorType::get(accShape, elem);
-    Value init = initFor(accType, 2);
-
-    int64_t nLoops = 3 + 2 * spatial + 1;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    int64_t oBase = 3, cgDim = 3 + spatial, kBase = 4 + spatial;
-    SmallVector<AffineExpr> inExprs = {d(0), d(1), d(cgDim)};
-    SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cgDim)};
-    SmallVector<AffineExpr> outExprs = {d(0), d(1), d(2)};
+    // The spread input inside its full padding, then the window of it that
+    // the cropped output reads.
+    SmallVector<int64_t> fullShape(inType.getShape().take_front(2));
+    SmallVector<OpFoldResult> insertOffsets(2, rewriter.getIndexAttr(0)),
+        insertSizes, insertStrides(2, rewriter.getIndexAttr(1)),
+        cropOffsets(2, rewriter.getIndexAttr(0)), cropSizes,
+        cropStrides(2 + spatial, rewriter.getIndexAttr(1));
+    for (int64_t size : inType.getShape())
+      insertSizes.push_back(rewriter.getIndexAttr(size));
+    cropSizes.push_back(rewriter.getIndexAttr(inType.getDimSize(0)));
+    cropSizes.push_back(rewriter.getIndexAttr(inType.getDimSize(1)));
     for (int64_t i = 0; i < spatial; ++i) {
-      inExprs.push_back(d(oBase + i) * op.getStrides()[i] +
-                        d(kBase + i) * op.getDilations()[i]);
-      wExprs.push_back(d(kBase + i));
-      outExprs.push_back(d(oBase + i));
+      int64_t edge = dilations[i] * (kernel[i] - 1);
+      fullShape.push_back((inType.getDimSize(2 + i) - 1) * strides[i] + 1 +
+                          2 * edge + outPad[i]);
+      insertOffsets.push_back(rewriter.getIndexAttr(edge));
+      insertStrides.push_back(rewriter.getIndexAttr(strides[i]));
+      cropOffsets.push_back(rewriter.getIndexAttr(pads[i]));
+      cropSizes.push_back(
+          rewriter.getIndexAttr(outType.getDimSize(2 + i) + edge));
     }
-    SmallVector<AffineMap> maps = {AffineMap::get(nLoops, 0, inExprs, ctx),
-                                   AffineMap::get(nLoops, 0, wExprs, ctx),
-                                   AffineMap::get(nLoops, 0, outExprs, ctx)};
-    Value acc = linalg::GenericOp::create(rewriter, loc, accType,
-                                          ValueRange{in5, w5}, init, maps,
-                                          iterators(3 + spatial, 1 + spatial),
-                                          multiplyAccumulate)
-                    .getResult(0);
-    SmallVector<ReassociationIndices> outReassoc = {{0}, {1, 2}};
-    for (int64_t i = 0; i < spatial; ++i)
-      outReassoc.push_back({3 + i});
-    Value out = tensor::CollapseShapeOp::create(rewriter, loc, outType, acc,
-                                                outReassoc);
-    rewriter.replaceOp(op, out);
+    Value zeros =
+        buildFilled(rewriter, loc, RankedTensorType::get(fullShape, elem),
+                    rewriter.getZeroAttr(elem));
+    Value spread = tensor::InsertSliceOp::create(
+        rewriter, loc, adaptor.getInput(), zeros, insertOffsets, insertSizes,
+        insertStrides);
+    Value window = tensor::ExtractSliceOp::create(
+        rewriter, loc, spread, cropOffsets, cropSizes, cropStrides);
+    SmallVector<int64_t> ones(spatial, 1);
+    rewriter.replaceOp(op, buildConv(rewriter, loc, window, adaptor.getWeight(),
+                                     adaptor.getBias(), outType, ones,
+                                     dilations, op.getGroup(),
+                                     /*transposedWeight=*/true));
+    return success();
+  }
+};
+
+/// `x - zp` as i32, x extended by its q-level signedness, with `zp` (same
+/// element type, one element or one per index of dimension `axis` of x)
+/// null for 0.
+static Value subtractZeroPoint(OpBuilder &b, Location loc, Value x, Value zp,
+                               int64_t axis, bool isUnsigned) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  Type i32 = b.getI32Type();
+  auto extend = [&](OpBuilder &nb, Location l, Value v) -> Value {
+    if (isUnsigned)
+      return arith::ExtUIOp::create(nb, l, i32, v);
+    return arith::ExtSIOp::create(nb, l, i32, v);
+  };
+  SmallVector<Value> inputs = {x};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  if (zp) {
+    auto zpType = cast<RankedTensorType>(zp.getType());
+    SmallVector<AffineExpr> exprs;
+    if (zpType.getRank() == 1)
+      exprs.push_back(zpType.getNumElements() == 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(axis, ctx));
+    inputs.push_back(zp);
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  auto resultType = RankedTensorType::get(type.getShape(), i32);
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), i32);
+  return linalg::GenericOp::create(
+             b, loc, resultType, inputs, init, maps, iterators(rank, 0),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value v = extend(nb, l, args[0]);
+               if (args.size() == 3)
+                 v = arith::SubIOp::create(nb, l, v, extend(nb, l, args[1]));
+               linalg::YieldOp::create(nb, l, v);
+             })
+      .getResult(0);
+}
+
+struct MatMulIntegerLowering : OpConversionPattern<q::MatMulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::MatMulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+    // Zero points per row of lhs (dimension -2) or per column of rhs (-1).
+    Value lhs = subtractZeroPoint(
+        rewriter, loc, adaptor.getLhs(), adaptor.getLhsZeroPoint(),
+        lhsType.getRank() - 2, lhsType.getElementType().isUnsignedInteger());
+    Value rhs = subtractZeroPoint(
+        rewriter, loc, adaptor.getRhs(), adaptor.getRhsZeroPoint(),
+        rhsType.getRank() - 1, rhsType.getElementType().isUnsignedInteger());
+    rewriter.replaceOp(op, buildMatmul(rewriter, loc, lhs, rhs, op.getType()));
+    return success();
+  }
+};
+
+struct ConvIntegerLowering : OpConversionPattern<q::ConvIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::ConvIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outType = op.getType();
+    int64_t spatial = outType.getRank() - 2;
+    // Padding x - x_zp with 0 is padding x with its zero point.
+    Value input = subtractZeroPoint(
+        rewriter, loc, adaptor.getInput(), adaptor.getInputZeroPoint(), 0,
+        op.getInput().getType().getElementType().isUnsignedInteger());
+    Value weight = subtractZeroPoint(
+        rewriter, loc, adaptor.getWeight(), adaptor.getWeightZeroPoint(), 0,
+        op.getWeight().getType().getElementType().isUnsignedInteger());
+    ArrayRef<int64_t> pads = op.getPads();
+    input = padSpatial(rewriter, loc, input, pads.take_front(spatial),
+                       pads.drop_front(spatial), rewriter.getI32IntegerAttr(0));
+    rewriter.replaceOp(op, buildConv(rewriter, loc, input, weight, Value(),
+                                     outType, op.getStrides(),
+                                     op.getDilations(), op.getGroup()));
     return success();
   }
 };
@@ -272,6 +446,8 @@ struct ConvLowering : OpConversionPattern<q::ConvOp> {
 
 void qmlir::lowering::populateLinearPatterns(const TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering, GemmLowering, ConvLowering>(
-      converter, patterns.getContext());
+  patterns
+      .add<MatMulLowering, GemmLowering, ConvLowering, ConvTransposeLowering,
+           MatMulIntegerLowering, ConvIntegerLowering>(converter,
+                                                       patterns.getContext());
 }

@@ -49,7 +49,10 @@ void qmlir::populateQToLinalgPatterns(const TypeConverter &converter,
   lowering::populateLinearPatterns(converter, patterns);
   lowering::populatePoolingPatterns(converter, patterns);
   lowering::populateDataMovementPatterns(converter, patterns);
+  lowering::populateReductionPatterns(converter, patterns);
+  lowering::populateResizePatterns(converter, patterns);
   lowering::populateQuantizationPatterns(converter, patterns);
+  lowering::populateNormalizationPatterns(converter, patterns);
 }
 
 namespace {

@@ -378,11 +378,162 @@ struct DynamicQuantizeLowering : OpConversionPattern<q::DynamicQuantizeOp> {
   }
 };
 
+struct StorageCastLowering : OpConversionPattern<q::StorageCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::StorageCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    // Both sides lower to the same signless integer tensor.
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+/// The map of a scale, multiplier or zero point of the *_linear ops: its one
+/// element, or the index along `axis`.
+static AffineMap paramMap(MLIRContext *ctx, int64_t rank, Value param,
+                          std::optional<uint64_t> axis) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (type.getRank() == 0)
+    return AffineMap::get(rank, 0, ctx);
+  if (type.getNumElements() == 1 || !axis)
+    return AffineMap::get(rank, 0, getAffineConstantExpr(0, ctx), ctx);
+  return AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx), ctx);
+}
+
+/// An element-wise generic over `type` reading `input` and the per-tensor or
+/// per-axis `params` (null ones are left out of the body's arguments).
+static Value linearQuantElementwise(OpBuilder &b, Location loc,
+                                    RankedTensorType type, Value input,
+                                    ArrayRef<Value> params,
+                                    std::optional<uint64_t> axis, BodyFn body) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  SmallVector<Value> inputs = {input};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  for (Value p : params) {
+    if (!p)
+      continue;
+    inputs.push_back(p);
+    maps.push_back(paramMap(ctx, rank, p, axis));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, inputs, init, maps, iters,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+/// The saturation range of an 8-bit q-level integer type (`ui8` or `i8`).
+static std::pair<int64_t, int64_t> intRange(Type qElem) {
+  unsigned width = qElem.getIntOrFloatBitWidth();
+  if (qElem.isUnsignedInteger())
+    return {0, (int64_t(1) << width) - 1};
+  return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
+}
+
+struct QuantizeLinearLowering : OpConversionPattern<q::QuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::QuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type qElem = op.getType().getElementType();
+    auto [qmin, qmax] = intRange(qElem);
+    bool isSigned = !qElem.isUnsignedInteger();
+    bool intInput = isa<IntegerType>(op.getInput().getType().getElementType());
+    auto type =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto storage = cast<IntegerType>(type.getElementType());
+    bool hasZp = adaptor.getZeroPoint() != nullptr;
+    Value r = linearQuantElementwise(
+        rewriter, op.getLoc(), type, adaptor.getInput(),
+        {adaptor.getScale(), adaptor.getZeroPoint()}, op.getAxis(),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = intInput
+                        ? arith::SIToFPOp::create(b, l, b.getF32Type(), args[0])
+                        : args[0];
+          Value v = arith::DivFOp::create(b, l, x, args[1]);
+          Value zp = hasZp ? storageToF32(b, l, args[2], isSigned)
+                           : scalarConstant(b, l, b.getF32Type(), 0.0);
+          v = roundShiftClamp(b, l, v, zp, qmin, qmax);
+          return floatToStorage(b, l, v, storage, isSigned);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct DequantizeLinearLowering : OpConversionPattern<q::DequantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::DequantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type qElem = op.getInput().getType().getElementType();
+    bool isUnsigned = qElem.isUnsignedInteger();
+    bool hasZp = adaptor.getZeroPoint() != nullptr;
+    Value r = linearQuantElementwise(
+        rewriter, op.getLoc(), op.getType(), adaptor.getInput(),
+        {adaptor.getScale(), adaptor.getZeroPoint()}, op.getAxis(),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          // x - zp exactly, in i32 (as ONNX Runtime), then one f32 product.
+          Type i32 = b.getI32Type();
+          auto toI32 = [&](Value v) -> Value {
+            if (v.getType() == i32)
+              return v;
+            if (isUnsigned)
+              return arith::ExtUIOp::create(b, l, i32, v);
+            return arith::ExtSIOp::create(b, l, i32, v);
+          };
+          Value v = toI32(args[0]);
+          if (hasZp)
+            v = arith::SubIOp::create(b, l, v, toI32(args[2]));
+          Value f = arith::SIToFPOp::create(b, l, b.getF32Type(), v);
+          return arith::MulFOp::create(b, l, f, args[1]);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct RequantizeLinearLowering : OpConversionPattern<q::RequantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::RequantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type qElem = op.getType().getElementType();
+    auto [qmin, qmax] = intRange(qElem);
+    bool isSigned = !qElem.isUnsignedInteger();
+    auto type =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto storage = cast<IntegerType>(type.getElementType());
+    bool hasZp = adaptor.getZeroPoint() != nullptr;
+    Value r = linearQuantElementwise(
+        rewriter, op.getLoc(), type, adaptor.getInput(),
+        {adaptor.getMultiplier(), adaptor.getZeroPoint()}, op.getAxis(),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value f = arith::SIToFPOp::create(b, l, b.getF32Type(), args[0]);
+          Value v = arith::MulFOp::create(b, l, f, args[1]);
+          Value zp = hasZp ? storageToF32(b, l, args[2], isSigned)
+                           : scalarConstant(b, l, b.getF32Type(), 0.0);
+          v = roundShiftClamp(b, l, v, zp, qmin, qmax);
+          return floatToStorage(b, l, v, storage, isSigned);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void qmlir::lowering::populateQuantizationPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
-               FakeQuantLowering, DynamicQuantizeLowering>(
-      converter, patterns.getContext());
+               FakeQuantLowering, DynamicQuantizeLowering, StorageCastLowering,
+               QuantizeLinearLowering, DequantizeLinearLowering,
+               RequantizeLinearLowering>(converter, patterns.getContext());
 }

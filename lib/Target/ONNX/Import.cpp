@@ -85,6 +85,36 @@ const ImporterRegistry &ImporterRegistry::get() {
   return registry;
 }
 
+void ImporterRegistry::addSchema(onnx::OpSchema schema) {
+  schema.Finalize();
+  newerSchemas.push_back(std::move(schema));
+}
+
+const onnx::OpSchema *ImporterRegistry::schema(StringRef domain,
+                                               StringRef opType,
+                                               int opset) const {
+  std::string d = domain == "ai.onnx" ? "" : domain.str();
+  const onnx::OpSchema *best =
+      onnx::OpSchemaRegistry::Schema(opType.str(), opset, d);
+  for (const onnx::OpSchema &s : newerSchemas)
+    if (s.Name() == opType && s.domain() == d && s.SinceVersion() <= opset &&
+        (!best || s.SinceVersion() > best->SinceVersion()))
+      best = &s;
+  return best;
+}
+
+namespace {
+/// libonnx's schemas with the newer ones of the op families: what ONNX shape
+/// inference is given.
+struct SchemaRegistryView : onnx::ISchemaRegistry {
+  const onnx::OpSchema *GetSchema(const std::string &key,
+                                  const int maxInclusiveVersion,
+                                  const std::string &domain) const override {
+    return ImporterRegistry::get().schema(domain, key, maxInclusiveVersion);
+  }
+};
+} // namespace
+
 std::optional<int64_t> qmlir::onnx_import::normalizeAxis(int64_t axis,
                                                          int64_t rank) {
   if (axis < -rank || axis >= rank)
@@ -427,8 +457,8 @@ LogicalResult GraphImporter::checkNodes() {
       ok = false;
       continue;
     }
-    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
-        node.op_type(), static_cast<int>(opset->second), domain);
+    const onnx::OpSchema *schema = ImporterRegistry::get().schema(
+        domain, node.op_type(), static_cast<int>(opset->second));
     if (!schema) {
       emitError(nodeLoc(node, i))
           << describeNode(node, i) << ": " << node.op_type()
@@ -880,8 +910,8 @@ OwningOpRef<ModuleOp> qmlir::importONNXFile(StringRef path, MLIRContext *ctx,
       onnx::ShapeInferenceOptions inference(/*check_type=*/false,
                                             /*error_mode=*/1,
                                             /*data_prop=*/true);
-      onnx::shape_inference::InferShapes(
-          model, onnx::OpSchemaRegistry::Instance(), inference);
+      SchemaRegistryView schemas;
+      onnx::shape_inference::InferShapes(model, &schemas, inference);
     } catch (const std::exception &e) {
       inferenceError = StringRef(e.what()).trim().str();
       if (inferenceError.empty())

@@ -16,8 +16,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -113,8 +115,18 @@ public:
   /// The registry with every op family of OpFamilies.def.
   static const ImporterRegistry &get();
 
+  /// Adds the ONNX schema of an op version newer than the libonnx qmlir is
+  /// built with (Debian's 1.12 knows opsets up to 17), for the schema check
+  /// and shape inference. The op's importer is added with add() as usual.
+  void addSchema(onnx::OpSchema schema);
+  /// The schema of `opType` at `opset`: the newest version not above
+  /// `opset` among libonnx's and those of addSchema; null if none.
+  const onnx::OpSchema *schema(llvm::StringRef domain, llvm::StringRef opType,
+                               int opset) const;
+
 private:
   llvm::StringMap<OpImportFn> table;
+  std::deque<onnx::OpSchema> newerSchemas;
 };
 
 // One registration function per op family (Ops/<Family>.cpp).

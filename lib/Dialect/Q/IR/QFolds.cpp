@@ -179,3 +179,104 @@ OpFoldResult ConcatOp::fold(FoldAdaptor) {
     return getInputs().front();
   return {};
 }
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  if (getInput().getType() != getType() ||
+      llvm::any_of(getStarts(), [](int64_t s) { return s != 0; }) ||
+      llvm::any_of(getSteps(), [](int64_t s) { return s != 1; }))
+    return {};
+  return getInput();
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+OpFoldResult ReduceOp::fold(FoldAdaptor) {
+  // Reducing only dimensions of size 1 (kept) copies each element, for the
+  // kinds whose value of one element is that element.
+  StringRef kind = getKind();
+  if (getInput().getType() == getType() &&
+      llvm::is_contained(
+          ArrayRef<StringRef>{"sum", "mean", "max", "min", "prod"}, kind))
+    return getInput();
+  return {};
+}
+
+OpFoldResult ResizeOp::fold(FoldAdaptor) {
+  // With scale 1 these transformations map every coordinate to itself
+  // exactly, which every mode reads with weight 1.
+  if (getInput().getType() != getType() ||
+      llvm::any_of(getScales(), [](double s) { return s != 1.0; }) ||
+      !llvm::is_contained(
+          ArrayRef<StringRef>{"half_pixel", "align_corners", "asymmetric"},
+          getCoordinateTransformationMode()))
+    return {};
+  return getInput();
+}
+
+//===----------------------------------------------------------------------===//
+// Integer quantization forms
+//===----------------------------------------------------------------------===//
+
+OpFoldResult StorageCastOp::fold(FoldAdaptor adaptor) {
+  // Casting back is the identity.
+  if (auto prev = getInput().getDefiningOp<StorageCastOp>())
+    if (prev.getInput().getType() == getType())
+      return prev.getInput();
+  // The attribute of a constant holds the storage values on both sides.
+  if (auto elements = dyn_cast_or_null<ElementsAttr>(adaptor.getInput()))
+    return elements;
+  return {};
+}
+
+namespace {
+/// Drops zero points that are constant zeros: x - 0 is x.
+template <typename OpTy>
+struct DropZeroZeroPoints : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    bool changed = false;
+    for (bool first : {true, false}) {
+      MutableOperandRange zp = getZeroPointMutable(op, first);
+      if (zp.empty())
+        continue;
+      Attribute attr;
+      if (!matchPattern(zp[0].get(), m_Constant(&attr)) ||
+          !isSplatOf(attr, 0.0))
+        continue;
+      rewriter.modifyOpInPlace(op, [&] { zp.clear(); });
+      changed = true;
+    }
+    return success(changed);
+  }
+
+  static MutableOperandRange getZeroPointMutable(MatMulIntegerOp op,
+                                                 bool first) {
+    return first ? op.getLhsZeroPointMutable() : op.getRhsZeroPointMutable();
+  }
+  static MutableOperandRange getZeroPointMutable(ConvIntegerOp op, bool first) {
+    return first ? op.getInputZeroPointMutable()
+                 : op.getWeightZeroPointMutable();
+  }
+};
+} // namespace
+
+void MatMulIntegerOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                                  MLIRContext *context) {
+  results.add<DropZeroZeroPoints<MatMulIntegerOp>>(context);
+}
+
+void ConvIntegerOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                                MLIRContext *context) {
+  results.add<DropZeroZeroPoints<ConvIntegerOp>>(context);
+}

@@ -1,28 +1,21 @@
-//===- Convolution.cpp - ONNX Conv and pooling ----------------------------===//
+//===- Convolution.cpp - ONNX convolutions and pooling --------------------===//
 //
-// Part of qmlir. Conv MaxPool AveragePool GlobalAveragePool. Defaults and
-// auto_pad are resolved here, so q ops carry explicit windows.
+// Part of qmlir. Conv ConvTranspose MaxPool AveragePool GlobalAveragePool
+// GlobalMaxPool. Defaults, auto_pad and output_shape are resolved here, so q
+// ops carry explicit windows. (ConvInteger and QLinearConv are in
+// Quantization.cpp.)
 //
 //===----------------------------------------------------------------------===//
 
-#include "../NodeImporter.h"
+#include "ConvWindow.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
 using namespace mlir;
 
 namespace qmlir::onnx_import {
 
-namespace {
-struct WindowAttrs {
-  SmallVector<int64_t> kernel, strides, dilations, pads;
-};
-} // namespace
-
-/// Reads kernel_shape/strides/dilations/pads/auto_pad for `spatial` dims of
-/// `inShape` ([N, C, D...]); `kernelFromWeight` fills a missing kernel_shape.
-static FailureOr<WindowAttrs> readWindow(NodeImporter &n,
-                                         ArrayRef<int64_t> inShape,
-                                         ArrayRef<int64_t> kernelFromWeight) {
+FailureOr<WindowAttrs> readWindow(NodeImporter &n, ArrayRef<int64_t> inShape,
+                                  ArrayRef<int64_t> kernelFromWeight) {
   int64_t spatial = static_cast<int64_t>(inShape.size()) - 2;
   WindowAttrs w;
   w.kernel = n.attrInts("kernel_shape");
@@ -66,20 +59,17 @@ static FailureOr<WindowAttrs> readWindow(NodeImporter &n,
   return w;
 }
 
-static LogicalResult importConv(NodeImporter &n) {
-  Value x = n.input(0), w = n.input(1);
-  Value bias = n.hasInput(2) ? n.input(2) : Value();
-  RankedTensorType type = n.outputType();
-  if (!x || !w || !type || (n.hasInput(2) && !bias))
+FailureOr<WindowAttrs> readConvWindow(NodeImporter &n, RankedTensorType inType,
+                                      RankedTensorType wType) {
+  if (inType.getRank() < 3) {
+    n.emitError() << "input must have rank >= 3, got " << inType.getRank();
     return failure();
-  auto inType = cast<RankedTensorType>(x.getType());
-  auto wType = cast<RankedTensorType>(w.getType());
-  if (inType.getRank() < 3)
-    return n.emitError() << "input must have rank >= 3, got "
-                         << inType.getRank();
-  if (wType.getRank() != inType.getRank())
-    return n.emitError() << "the weight has rank " << wType.getRank()
-                         << " but the input has rank " << inType.getRank();
+  }
+  if (wType.getRank() != inType.getRank()) {
+    n.emitError() << "the weight has rank " << wType.getRank()
+                  << " but the input has rank " << inType.getRank();
+    return failure();
+  }
   FailureOr<WindowAttrs> win =
       readWindow(n, inType.getShape(), wType.getShape().drop_front(2));
   if (failed(win))
@@ -89,11 +79,110 @@ static LogicalResult importConv(NodeImporter &n) {
     llvm::interleaveComma(win->kernel, diag);
     diag << "] differs from the weight's spatial dimensions [";
     llvm::interleaveComma(wType.getShape().drop_front(2), diag);
-    return diag << "]";
+    diag << "]";
+    return failure();
   }
+  return win;
+}
+
+static LogicalResult importConv(NodeImporter &n) {
+  Value x = n.input(0), w = n.input(1);
+  Value bias = n.hasInput(2) ? n.input(2) : Value();
+  RankedTensorType type = n.outputType();
+  if (!x || !w || !type || (n.hasInput(2) && !bias))
+    return failure();
+  FailureOr<WindowAttrs> win =
+      readConvWindow(n, cast<RankedTensorType>(x.getType()),
+                     cast<RankedTensorType>(w.getType()));
+  if (failed(win))
+    return failure();
   auto conv = q::ConvOp::create(n.b(), n.getLoc(), type, x, w, bias,
                                 win->strides, win->pads, win->dilations,
                                 n.attrInt("group", 1));
+  n.setOutput(0, conv);
+  return success();
+}
+
+/// Python's floor division, which ONNX's ConvTranspose formulas use.
+static int64_t floorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+static LogicalResult importConvTranspose(NodeImporter &n) {
+  Value x = n.input(0), w = n.input(1);
+  Value bias = n.hasInput(2) ? n.input(2) : Value();
+  if (!x || !w || (n.hasInput(2) && !bias))
+    return failure();
+  auto inType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  FailureOr<WindowAttrs> win = readConvWindow(n, inType, wType);
+  if (failed(win))
+    return failure();
+  int64_t spatial = inType.getRank() - 2;
+  int64_t group = n.attrInt("group", 1);
+  if (group <= 0 || inType.getDimSize(1) % group != 0)
+    return n.emitError() << "group " << group << " does not divide the "
+                         << inType.getDimSize(1) << " input channels";
+  SmallVector<int64_t> outPad = n.attrInts("output_padding");
+  if (outPad.empty())
+    outPad.assign(spatial, 0);
+  if (static_cast<int64_t>(outPad.size()) != spatial)
+    return n.emitError() << "output_padding has " << outPad.size()
+                         << " values for " << spatial << " spatial dimensions";
+  // ONNX's ConvTranspose formulas: with output_shape (explicitly, or
+  // input * stride for SAME_*), the total padding is split between the
+  // begin and the end, by floor division; a negative one (an output larger
+  // than the full one) adds zeros at the end.
+  std::string autoPad = n.attrString("auto_pad", "NOTSET");
+  SmallVector<int64_t> outShape = n.attrInts("output_shape");
+  if (!outShape.empty() && static_cast<int64_t>(outShape.size()) != spatial) {
+    // Some exporters give [N, C, D...].
+    if (static_cast<int64_t>(outShape.size()) != spatial + 2)
+      return n.emitError() << "output_shape has " << outShape.size()
+                           << " values for " << spatial
+                           << " spatial dimensions";
+    outShape.erase(outShape.begin(), outShape.begin() + 2);
+  }
+  if (outShape.empty() && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER"))
+    for (int64_t i = 0; i < spatial; ++i)
+      outShape.push_back(inType.getDimSize(2 + i) * win->strides[i]);
+  if (autoPad == "VALID")
+    win->pads.assign(2 * spatial, 0);
+  if (!outShape.empty()) {
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t full = win->strides[i] * (inType.getDimSize(2 + i) - 1) +
+                     outPad[i] + (win->kernel[i] - 1) * win->dilations[i] + 1;
+      int64_t total = full - outShape[i];
+      int64_t half = floorDiv(total, 2);
+      int64_t begin = autoPad == "SAME_UPPER" ? half : total - half;
+      int64_t end = total - begin;
+      if (begin < 0)
+        return n.emitError()
+               << "output_shape " << outShape[i] << " in dimension " << 2 + i
+               << " needs zeros before the full output of " << full
+               << " elements, which is unsupported";
+      if (end < 0) {
+        outPad[i] -= end;
+        end = 0;
+      }
+      win->pads[i] = begin;
+      win->pads[spatial + i] = end;
+    }
+  }
+  int64_t m = wType.getDimSize(1) * group;
+  SmallVector<int64_t> shape = {inType.getDimSize(0), m};
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t size = win->strides[i] * (inType.getDimSize(2 + i) - 1) +
+                   outPad[i] + (win->kernel[i] - 1) * win->dilations[i] + 1 -
+                   win->pads[i] - win->pads[spatial + i];
+    if (size <= 0)
+      return n.emitError() << "pads leave no output in dimension " << 2 + i;
+    shape.push_back(size);
+  }
+  auto type = RankedTensorType::get(shape, inType.getElementType());
+  auto conv = q::ConvTransposeOp::create(n.b(), n.getLoc(), type, x, w, bias,
+                                         win->strides, win->pads,
+                                         win->dilations, outPad, group);
   n.setOutput(0, conv);
   return success();
 }
@@ -148,11 +237,32 @@ static LogicalResult importGlobalAveragePool(NodeImporter &n) {
   return success();
 }
 
+/// GlobalMaxPool is max_pool with the whole spatial extent as its window.
+static LogicalResult importGlobalMaxPool(NodeImporter &n) {
+  Value x = n.input(0);
+  RankedTensorType type = n.outputType();
+  if (!x || !type)
+    return failure();
+  auto inType = cast<RankedTensorType>(x.getType());
+  if (inType.getRank() < 3)
+    return n.emitError() << "input must have rank >= 3, got "
+                         << inType.getRank();
+  int64_t spatial = inType.getRank() - 2;
+  SmallVector<int64_t> ones(spatial, 1), zeros(2 * spatial, 0);
+  auto pool = q::MaxPoolOp::create(n.b(), n.getLoc(), type, x,
+                                   inType.getShape().drop_front(2), ones, zeros,
+                                   ones, /*ceil_mode=*/false);
+  n.setOutput(0, pool);
+  return success();
+}
+
 void registerConvolutionOps(ImporterRegistry &r) {
   r.add("", "Conv", importConv);
+  r.add("", "ConvTranspose", importConvTranspose);
   r.add("", "MaxPool", importMaxPool);
   r.add("", "AveragePool", importAveragePool);
   r.add("", "GlobalAveragePool", importGlobalAveragePool);
+  r.add("", "GlobalMaxPool", importGlobalMaxPool);
 }
 
 } // namespace qmlir::onnx_import

@@ -1,11 +1,13 @@
-//===- Normalization.cpp - ONNX BatchNormalization and Softmax ------------===//
+//===- Normalization.cpp - ONNX normalizations and Softmax ----------------===//
 //
-// Part of qmlir.
+// Part of qmlir. BatchNormalization LayerNormalization InstanceNormalization
+// Softmax.
 //
 //===----------------------------------------------------------------------===//
 
 #include "../NodeImporter.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
+#include "qmlir/Target/ONNX/TensorProto.h"
 
 using namespace mlir;
 
@@ -65,8 +67,84 @@ static LogicalResult importSoftmax(NodeImporter &n) {
   return success();
 }
 
+/// The shape of LayerNormalization's Mean and InvStdDev outputs: the
+/// input's dimensions before `axis`, then 1s.
+static RankedTensorType statisticsType(RankedTensorType in, int64_t axis,
+                                       Type elem) {
+  SmallVector<int64_t> shape(in.getShape().take_front(axis));
+  shape.append(in.getRank() - axis, 1);
+  return RankedTensorType::get(shape, elem);
+}
+
+static LogicalResult importLayerNorm(NodeImporter &n) {
+  Value x = n.input(0), scale = n.input(1);
+  Value bias = n.hasInput(2) ? n.input(2) : Value();
+  if (!x || !scale || (n.hasInput(2) && !bias))
+    return failure();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  std::optional<int64_t> axis = normalizeAxis(n.attrInt("axis", -1), rank);
+  if (!axis)
+    return n.emitError() << "axis " << n.attrInt("axis", -1)
+                         << " out of range for rank " << rank;
+  // stash_type is the type of Mean and InvStdDev and of their computation.
+  int64_t stash = n.attrInt("stash_type", onnx::TensorProto::FLOAT);
+  Type statElem =
+      onnxElementType(static_cast<int32_t>(stash), n.b().getContext());
+  if (!statElem || !isa<FloatType>(statElem))
+    return n.emitError() << "stash_type " << stash
+                         << " is unsupported (expected a float type)";
+  RankedTensorType statType = statisticsType(type, *axis, statElem);
+  auto ln = q::LayerNormOp::create(
+      n.b(), n.getLoc(), TypeRange{type, statType, statType}, x, scale, bias,
+      n.b().getI64IntegerAttr(*axis),
+      n.b().getF32FloatAttr(static_cast<float>(n.attrFloat("epsilon", 1e-5))));
+  for (int i = 0; i < 3; ++i)
+    n.setOutput(i, ln.getResult(i));
+  return success();
+}
+
+/// InstanceNormalization is q.layer_norm over the spatial dimensions
+/// (axis 2) with the per-channel scale and bias viewed as [C, 1, ...].
+static LogicalResult importInstanceNorm(NodeImporter &n) {
+  Value x = n.input(0), scale = n.input(1), bias = n.input(2);
+  if (!x || !scale || !bias)
+    return failure();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (rank < 3)
+    return n.emitError() << "input must be [N, C, D1, ...], got rank " << rank;
+  SmallVector<int64_t> chanShape = {type.getDimSize(1)};
+  chanShape.append(rank - 2, 1);
+  auto reshape = [&](Value v) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != 1 || t.getDimSize(0) != type.getDimSize(1)) {
+      n.emitError() << "scale and B must be [" << type.getDimSize(1)
+                    << "], got " << t;
+      return {};
+    }
+    return q::ReshapeOp::create(n.b(), n.getLoc(), t.clone(chanShape), v);
+  };
+  Value s = reshape(scale);
+  Value b = s ? reshape(bias) : Value();
+  if (!s || !b)
+    return failure();
+  // The statistics in f32 at least, as ONNX Runtime computes them.
+  Type elem = type.getElementType();
+  Type statElem = elem.getIntOrFloatBitWidth() < 32 ? n.b().getF32Type() : elem;
+  RankedTensorType statType = statisticsType(type, 2, statElem);
+  auto ln = q::LayerNormOp::create(
+      n.b(), n.getLoc(), TypeRange{type, statType, statType}, x, s, b,
+      n.b().getI64IntegerAttr(2),
+      n.b().getF32FloatAttr(static_cast<float>(n.attrFloat("epsilon", 1e-5))));
+  n.setOutput(0, ln.getOutput());
+  return success();
+}
+
 void registerNormalizationOps(ImporterRegistry &r) {
   r.add("", "BatchNormalization", importBatchNorm);
+  r.add("", "InstanceNormalization", importInstanceNorm);
+  r.add("", "LayerNormalization", importLayerNorm);
   r.add("", "Softmax", importSoftmax);
 }
 

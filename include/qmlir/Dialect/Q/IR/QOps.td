@@ -23,5 +23,6 @@ include "qmlir/Dialect/Q/IR/QElementwiseOps.td"
 include "qmlir/Dialect/Q/IR/QLinearOps.td"
 include "qmlir/Dialect/Q/IR/QPoolingOps.td"
 include "qmlir/Dialect/Q/IR/QDataMovementOps.td"
+include "qmlir/Dialect/Q/IR/QReductionOps.td"
 
 #endif // QMLIR_DIALECT_Q_IR_QOPS_TD

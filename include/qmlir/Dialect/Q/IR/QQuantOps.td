@@ -140,4 +140,117 @@ def Q_DynamicQuantizeOp : Q_Op<"dynamic_quantize", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Integer compute forms: ONNX's quantization operators with run-time scales
+//===----------------------------------------------------------------------===//
+
+// ONNX's 8-bit tensors: int8 is signless `i8`, uint8 is `ui8`.
+def Q_Int8Tensor : StaticShapeTensorOf<[I8, UI8]>;
+def Q_I32Tensor : StaticShapeTensorOf<[I32]>;
+
+def Q_StorageCastOp : Q_Op<"storage_cast", [Pure]> {
+  let summary = "reinterpret quantized values as their integer storage, or back";
+  let description = [{
+    Converts between a tensor of a `!quant.uniform` type and the integer
+    tensor of its storage values, without touching the data: one side is
+    quantized, the other an integer tensor of the same shape, width and
+    signedness (`ui8` for `u8` storage, `i8` for `i8`). The importer puts
+    it where ONNX's integer tensors meet q's quantized types (the result
+    of QuantizeLinear, the input of DequantizeLinear), so that a
+    QuantizeLinear/DequantizeLinear pair folds to `q.quantize` followed by
+    `q.dequantize`.
+
+    ```mlir
+    %q = q.storage_cast %x : tensor<4xui8> -> tensor<4x!quant.uniform<u8:f32, 5.000000e-01:3>>
+    %i = q.storage_cast %q : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:3>> -> tensor<4xui8>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[AnyInteger, Q_UniformQuantizedType]>:$input);
+  let results = (outs StaticShapeTensorOf<[AnyInteger, Q_UniformQuantizedType]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Q_QuantizeLinearOp : Q_Op<"quantize_linear", [Pure]> {
+  let summary = "ONNX QuantizeLinear with run-time scale and zero point";
+  let description = [{
+    `y = saturate(round_half_even(x / scale) + zero_point)`, the division
+    in f32 (an `i32` input is converted to f32 first), saturating to the
+    range of the result's element type (`ui8`: [0, 255], `i8`:
+    [-128, 127]). Without `zero_point` it is 0.
+
+    `scale` and `zero_point` are each per tensor (one element: 0-d or
+    `[1]`) or, when `axis` is set, 1-D with one value per index along
+    `axis` of the input. This is the form of ONNX QuantizeLinear when its
+    scale or zero point are not constants; with constants the importer
+    builds `q.quantize` to a `!quant.uniform` type instead.
+
+    ```mlir
+    %y = q.quantize_linear %x, %s, %zp : (tensor<6xf32>, tensor<f32>, tensor<ui8>) -> tensor<6xui8>
+    %ya = q.quantize_linear %x4, %sa, %zpa {axis = 1 : i64}
+        : (tensor<1x3x2xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<1x3x2xi8>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[F32, I32]>:$input,
+                   Q_F32Tensor:$scale, Optional<Q_Int8Tensor>:$zero_point,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$axis);
+  let results = (outs Q_Int8Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $zero_point^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Q_DequantizeLinearOp : Q_Op<"dequantize_linear", [Pure]> {
+  let summary = "ONNX DequantizeLinear with run-time scale and zero point";
+  let description = [{
+    `y = (x - zero_point) * scale`, the subtraction exact in i32 and the
+    product in f32. Without `zero_point` it is 0 (an `i32` input has no
+    zero point in ONNX). `scale` and `zero_point` are per tensor or per
+    axis as for `q.quantize_linear`. With constant scale and zero point the
+    importer builds `q.dequantize` of a `!quant.uniform` type instead.
+
+    ```mlir
+    %y = q.dequantize_linear %x, %s, %zp {axis = 1 : i64}
+        : (tensor<1x3x2xui8>, tensor<3xf32>, tensor<3xui8>) -> tensor<1x3x2xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8, UI8, I32]>:$input,
+                   Q_F32Tensor:$scale,
+                   Optional<StaticShapeTensorOf<[I8, UI8, I32]>>:$zero_point,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$axis);
+  let results = (outs Q_F32Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $zero_point^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Q_RequantizeLinearOp : Q_Op<"requantize_linear", [Pure]> {
+  let summary = "scale i32 accumulators to 8 bits with a run-time multiplier";
+  let description = [{
+    `y = saturate(round_half_even(f32(x) * multiplier) + zero_point)`:
+    the requantization step of ONNX QLinearMatMul and QLinearConv as ONNX
+    Runtime computes it (MLAS `RequantizeOutput`), the multiplier being
+    `x_scale * w_scale / y_scale` in f32. The product is one f32
+    multiplication (no fused multiply-add), so every target gives the same
+    bits. `multiplier` and `zero_point` are per tensor or, with `axis`,
+    per index along `axis`, as for `q.quantize_linear`.
+
+    ```mlir
+    %y = q.requantize_linear %acc, %m, %zp {axis = 1 : i64}
+        : (tensor<1x8x4x4xi32>, tensor<8xf32>, tensor<ui8>) -> tensor<1x8x4x4xui8>
+    ```
+  }];
+  let arguments = (ins Q_I32Tensor:$input, Q_F32Tensor:$multiplier,
+                   Optional<Q_Int8Tensor>:$zero_point,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$axis);
+  let results = (outs Q_Int8Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $multiplier (`,` $zero_point^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QMLIR_DIALECT_Q_IR_QQUANTOPS_TD

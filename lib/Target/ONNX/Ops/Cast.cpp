@@ -1,0 +1,124 @@
+//===- Cast.cpp - ONNX Cast, CastLike, Identity and Dropout ---------------===//
+//
+// Part of qmlir. Ops that convert or pass values on: Identity and Dropout
+// (qmlir compiles inference, where Dropout passes its input on) produce no
+// q op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../NodeImporter.h"
+#include "qmlir/Dialect/Q/IR/QOps.h"
+#include "qmlir/Target/ONNX/TensorProto.h"
+
+using namespace mlir;
+
+namespace qmlir::onnx_import {
+
+/// `x` converted to the element type `elem` (`x` itself when it has it).
+static LogicalResult castTo(NodeImporter &n, Value x, int32_t dataType) {
+  Type elem = onnxElementType(dataType, n.b().getContext());
+  if (!elem)
+    return n.emitError() << "casting to " << onnxTypeName(dataType)
+                         << " is unsupported (qmlir compiles numeric and "
+                            "bool tensors)";
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getElementType() == elem) {
+    n.setOutput(0, x);
+    return success();
+  }
+  n.setOutput(0, q::CastOp::create(n.b(), n.getLoc(), type.clone(elem), x));
+  return success();
+}
+
+static LogicalResult importCast(NodeImporter &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  // Before opset 6 `to` was the type's name.
+  int32_t to = onnx::TensorProto::UNDEFINED;
+  if (n.getOpset() < 6) {
+    std::string name = n.attrString("to", "");
+    onnx::TensorProto::DataType parsed;
+    if (!onnx::TensorProto::DataType_Parse(name, &parsed))
+      return n.emitError() << "unknown type '" << name << "' in 'to'";
+    to = parsed;
+  } else {
+    to = static_cast<int32_t>(n.attrInt("to", onnx::TensorProto::UNDEFINED));
+  }
+  return castTo(n, x, to);
+}
+
+static LogicalResult importCastLike(NodeImporter &n) {
+  Value x = n.input(0), like = n.input(1);
+  if (!x || !like)
+    return failure();
+  Type elem = cast<RankedTensorType>(like.getType()).getElementType();
+  auto type = cast<RankedTensorType>(x.getType());
+  n.setOutput(0, type.getElementType() == elem
+                     ? x
+                     : Value(q::CastOp::create(n.b(), n.getLoc(),
+                                               type.clone(elem), x)));
+  return success();
+}
+
+/// Passes input 0 on as output 0. (Shapes computed through Identity are
+/// folded to initializers before import: see ShapeFolding.cpp.)
+static LogicalResult passOn(NodeImporter &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  n.setOutput(0, x);
+  return success();
+}
+
+static LogicalResult importDropout(NodeImporter &n) {
+  // Opset 12+: a training_mode input other than a constant false would
+  // drop at random (opset < 7 had is_test, and ONNX Runtime runs such
+  // models as inference too).
+  if (n.hasInput(2)) {
+    const onnx::TensorProto *mode = n.constantInput(2);
+    DecodedTensor decoded;
+    std::string error;
+    bool training = true;
+    if (mode && decodeTensorProto(*mode, "", decoded, error) &&
+        decoded.dataType == onnx::TensorProto::BOOL)
+      training = llvm::any_of(decoded.bytes, [](char c) { return c != 0; });
+    if (training)
+      return n.emitError()
+             << "training mode (a training_mode input other than a constant "
+                "false) is unsupported: qmlir compiles inference, where "
+                "Dropout passes its input on";
+  }
+  if (failed(passOn(n)))
+    return failure();
+  if (!n.hasOutput(1))
+    return success();
+  // The mask keeps everything: bool since opset 10, the input's type before.
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto type = cast<RankedTensorType>(x.getType());
+  Type elem = type.getElementType();
+  Attribute one;
+  if (n.getOpset() >= 10) {
+    elem = n.b().getI1Type();
+    one = n.b().getBoolAttr(true);
+  } else {
+    one = FloatAttr::get(elem, 1.0);
+  }
+  auto maskType = type.clone(elem);
+  auto mask = q::ConstantOp::create(
+      n.b(), n.getLoc(), maskType,
+      DenseElementsAttr::get(maskType, cast<TypedAttr>(one)));
+  n.setOutput(1, mask);
+  return success();
+}
+
+void registerCastOps(ImporterRegistry &r) {
+  r.add("", "Cast", importCast);
+  r.add("", "CastLike", importCastLike);
+  r.add("", "Identity", passOn);
+  r.add("", "Dropout", importDropout);
+}
+
+} // namespace qmlir::onnx_import

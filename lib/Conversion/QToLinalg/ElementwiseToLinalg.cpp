@@ -353,9 +353,8 @@ static Value compareScalar(OpBuilder &b, Location loc, CmpKind kind, Value x,
       arith::CmpIPredicate::ule, arith::CmpIPredicate::ugt,
       arith::CmpIPredicate::uge};
   int k = static_cast<int>(kind);
-  return arith::CmpIOp::create(b, loc,
-                               isUnsigned ? unsignedPred[k] : signedPred[k], x,
-                               y);
+  return arith::CmpIOp::create(
+      b, loc, isUnsigned ? unsignedPred[k] : signedPred[k], x, y);
 }
 
 /// Converts `x` (of q-level element type `fromQ`) to the signless or float
@@ -422,10 +421,11 @@ static Value intPowScalar(OpBuilder &b, Location loc, Value x, Value e,
   for (unsigned i = 0; i < bits; ++i) {
     Value mask = arith::ConstantOp::create(
         b, loc,
-        b.getIntegerAttr(et, APInt::getOneBitSet(et.getIntOrFloatBitWidth(), i)));
-    Value bit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                      arith::AndIOp::create(b, loc, e, mask),
-                                      zeroE);
+        b.getIntegerAttr(et,
+                         APInt::getOneBitSet(et.getIntOrFloatBitWidth(), i)));
+    Value bit =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                              arith::AndIOp::create(b, loc, e, mask), zeroE);
     Value times = arith::MulIOp::create(b, loc, result, power);
     result = arith::SelectOp::create(b, loc, bit, times, result);
     if (i + 1 < bits)
@@ -433,8 +433,7 @@ static Value intPowScalar(OpBuilder &b, Location loc, Value x, Value e,
   }
   if (!expSigned)
     return result;
-  Value isOne =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, one);
+  Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, one);
   Value inverse = arith::SelectOp::create(b, loc, isOne, one,
                                           scalarConstant(b, loc, t, 0.0));
   if (!baseUnsigned && t.getIntOrFloatBitWidth() > 1) {
@@ -445,8 +444,8 @@ static Value intPowScalar(OpBuilder &b, Location loc, Value x, Value e,
     Value sign = arith::SelectOp::create(b, loc, odd, minusOne, one);
     inverse = arith::SelectOp::create(b, loc, isMinusOne, sign, inverse);
   }
-  Value isNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                           e, zeroE);
+  Value isNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e, zeroE);
   return arith::SelectOp::create(b, loc, isNegative, inverse, result);
 }
 
@@ -460,7 +459,8 @@ static Value floatPowScalar(OpBuilder &b, Location loc, Value x, Value y) {
   Value half = scalarConstant(b, loc, t, 0.5);
   auto nan = arith::ConstantOp::create(
       b, loc,
-      b.getFloatAttr(t, APFloat::getNaN(cast<FloatType>(t).getFloatSemantics())));
+      b.getFloatAttr(t,
+                     APFloat::getNaN(cast<FloatType>(t).getFloatSemantics())));
   Value magnitude =
       math::PowFOp::create(b, loc, math::AbsFOp::create(b, loc, x), y);
   Value integral = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, y,
@@ -486,8 +486,8 @@ static Value floatPowScalar(OpBuilder &b, Location loc, Value x, Value y) {
 }
 
 /// ONNX Pow: the result has the base's type (see q.pow).
-static Value powScalar(OpBuilder &b, Location loc, Value x, Value y,
-                       Type baseQ, Type expQ) {
+static Value powScalar(OpBuilder &b, Location loc, Value x, Value y, Type baseQ,
+                       Type expQ) {
   Type t = x.getType(), et = y.getType();
   if (isa<FloatType>(t)) {
     Value yf = castScalar(b, loc, y, expQ, t, t);
@@ -515,12 +515,13 @@ static Value powScalar(OpBuilder &b, Location loc, Value x, Value y,
   // rounded pow: snap to an integer within 1e-12 (relative) before
   // truncating, so that 4^0.5 is 2, not 1.
   Value nearest = math::RoundEvenOp::create(b, loc, p);
-  Value gap = math::AbsFOp::create(
-      b, loc, arith::SubFOp::create(b, loc, p, nearest));
-  Value scale = arith::MaximumFOp::create(
-      b, loc, math::AbsFOp::create(b, loc, p), scalarConstant(b, loc, f64, 1.0));
-  Value tolerance = arith::MulFOp::create(b, loc, scale,
-                                          scalarConstant(b, loc, f64, 1e-12));
+  Value gap =
+      math::AbsFOp::create(b, loc, arith::SubFOp::create(b, loc, p, nearest));
+  Value scale =
+      arith::MaximumFOp::create(b, loc, math::AbsFOp::create(b, loc, p),
+                                scalarConstant(b, loc, f64, 1.0));
+  Value tolerance =
+      arith::MulFOp::create(b, loc, scale, scalarConstant(b, loc, f64, 1e-12));
   Value snap =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, gap, tolerance);
   p = arith::SelectOp::create(b, loc, snap, nearest, p);
@@ -583,8 +584,10 @@ static Value scalarOf(q::SignOp op, OpBuilder &b, Location loc,
   Value one = scalarConstant(b, loc, t, 1.0);
   if (isa<FloatType>(t)) {
     // Both comparisons are false for +-0 and NaN, which stay as they are.
-    Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
-    Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+    Value pos =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    Value neg =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
     Value r = arith::SelectOp::create(b, loc, neg,
                                       scalarConstant(b, loc, t, -1.0), x);
     return arith::SelectOp::create(b, loc, pos, one, r);
@@ -619,27 +622,24 @@ static Value scalarOf(q::CosOp, OpBuilder &b, Location loc, ValueRange args) {
 static Value scalarOf(q::TanhOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::TanhOp::create(b, loc, args[0]);
 }
-static Value scalarOf(q::FloorOp, OpBuilder &b, Location loc,
-                      ValueRange args) {
+static Value scalarOf(q::FloorOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::FloorOp::create(b, loc, args[0]);
 }
 static Value scalarOf(q::CeilOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::CeilOp::create(b, loc, args[0]);
 }
-static Value scalarOf(q::RoundOp, OpBuilder &b, Location loc,
-                      ValueRange args) {
+static Value scalarOf(q::RoundOp, OpBuilder &b, Location loc, ValueRange args) {
   return math::RoundEvenOp::create(b, loc, args[0]);
 }
 static Value scalarOf(q::SoftplusOp, OpBuilder &b, Location loc,
                       ValueRange args) {
   Value x = args[0];
   Value zero = scalarConstant(b, loc, x.getType(), 0.0);
-  Value negAbs =
-      arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
   Value tail =
       math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
-  return arith::AddFOp::create(b, loc, arith::MaximumFOp::create(b, loc, x, zero),
-                               tail);
+  return arith::AddFOp::create(
+      b, loc, arith::MaximumFOp::create(b, loc, x, zero), tail);
 }
 /// max(0, min(1, alpha * x + beta)).
 static Value hardSigmoidScalar(OpBuilder &b, Location loc, Value x,
@@ -649,8 +649,8 @@ static Value hardSigmoidScalar(OpBuilder &b, Location loc, Value x,
       arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, alpha));
   Value lin =
       arith::AddFOp::create(b, loc, scaled, scalarConstant(b, loc, t, beta));
-  Value capped = arith::MinimumFOp::create(b, loc, lin,
-                                           scalarConstant(b, loc, t, 1.0));
+  Value capped =
+      arith::MinimumFOp::create(b, loc, lin, scalarConstant(b, loc, t, 1.0));
   return arith::MaximumFOp::create(b, loc, capped,
                                    scalarConstant(b, loc, t, 0.0));
 }
@@ -698,8 +698,8 @@ static Value scalarOf(q::EluOp op, OpBuilder &b, Location loc,
   Value x = args[0];
   Value alpha =
       scalarConstant(b, loc, x.getType(), op.getAlpha().convertToDouble());
-  Value neg = arith::MulFOp::create(b, loc, alpha,
-                                    math::ExpM1Op::create(b, loc, x));
+  Value neg =
+      arith::MulFOp::create(b, loc, alpha, math::ExpM1Op::create(b, loc, x));
   return arith::SelectOp::create(b, loc, isNegativeScalar(b, loc, x), neg, x);
 }
 static Value scalarOf(q::SeluOp op, OpBuilder &b, Location loc,
@@ -717,7 +717,8 @@ static Value scalarOf(q::SeluOp op, OpBuilder &b, Location loc,
           arith::MulFOp::create(b, loc, alpha, math::ExpOp::create(b, loc, x)),
           alpha));
   Value pos = arith::MulFOp::create(b, loc, gamma, x);
-  Value isPos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+  Value isPos =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
   return arith::SelectOp::create(b, loc, isPos, pos, neg);
 }
 static Value scalarOf(q::GeluOp op, OpBuilder &b, Location loc,
@@ -729,19 +730,23 @@ static Value scalarOf(q::GeluOp op, OpBuilder &b, Location loc,
   Value inner;
   if (op.getApproximateTanh()) {
     // tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))
-    Value cube = arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value cube =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
     Value poly = arith::AddFOp::create(
         b, loc, x,
         arith::MulFOp::create(b, loc, scalarConstant(b, loc, t, 0.044715),
                               cube));
     Value scaled = arith::MulFOp::create(
-        b, loc, scalarConstant(b, loc, t, llvm::numbers::sqrt2 * llvm::numbers::inv_sqrtpi), poly);
+        b, loc,
+        scalarConstant(b, loc, t,
+                       llvm::numbers::sqrt2 * llvm::numbers::inv_sqrtpi),
+        poly);
     inner = math::TanhOp::create(b, loc, scaled);
   } else {
     inner = erfScalar(
         b, loc,
-        arith::MulFOp::create(b, loc, x,
-                              scalarConstant(b, loc, t, llvm::numbers::inv_sqrt2)));
+        arith::MulFOp::create(
+            b, loc, x, scalarConstant(b, loc, t, llvm::numbers::inv_sqrt2)));
   }
   Value halfX = arith::MulFOp::create(b, loc, half, x);
   return arith::MulFOp::create(b, loc, halfX,
@@ -785,8 +790,7 @@ static Value scalarOf(q::NotOp, OpBuilder &b, Location loc, ValueRange args) {
   Value trueValue = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
   return arith::XOrIOp::create(b, loc, args[0], trueValue);
 }
-static Value scalarOf(q::WhereOp, OpBuilder &b, Location loc,
-                      ValueRange args) {
+static Value scalarOf(q::WhereOp, OpBuilder &b, Location loc, ValueRange args) {
   return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
 }
 static Value scalarOf(q::CastOp op, OpBuilder &b, Location loc,
@@ -808,11 +812,11 @@ struct MapLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op->getResult(0).getType()));
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), type, adaptor.getOperands(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return scalarOf(op, b, loc, args);
-        });
+    Value result =
+        buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands(),
+                         [&](OpBuilder &b, Location loc, ValueRange args) {
+                           return scalarOf(op, b, loc, args);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -839,18 +843,18 @@ struct LogSoftmaxLowering : OpConversionPattern<q::LogSoftmaxOp> {
     Value max = reduceMax(rewriter, loc, x, axis);
     Value e = mapWithReduced(rewriter, loc, x, max, axis,
                              [](OpBuilder &b, Location l, ValueRange args) {
-                               Value d =
-                                   arith::SubFOp::create(b, l, args[0], args[1]);
+                               Value d = arith::SubFOp::create(b, l, args[0],
+                                                               args[1]);
                                return math::ExpOp::create(b, l, d);
                              });
     Value sum = reduceSum(rewriter, loc, e, axis);
-    Value y = mapWithReduced(
-        rewriter, loc, x, ValueRange{max, sum}, axis,
-        [](OpBuilder &b, Location l, ValueRange args) {
-          Value d = arith::SubFOp::create(b, l, args[0], args[1]);
-          return arith::SubFOp::create(b, l, d,
-                                       math::LogOp::create(b, l, args[2]));
-        });
+    Value y = mapWithReduced(rewriter, loc, x, ValueRange{max, sum}, axis,
+                             [](OpBuilder &b, Location l, ValueRange args) {
+                               Value d = arith::SubFOp::create(b, l, args[0],
+                                                               args[1]);
+                               return arith::SubFOp::create(
+                                   b, l, d, math::LogOp::create(b, l, args[2]));
+                             });
     rewriter.replaceOp(op, y);
     return success();
   }

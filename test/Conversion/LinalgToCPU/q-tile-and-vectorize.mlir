@@ -58,3 +58,25 @@ func.func @conv2d(%x: tensor<1x16x10x34xf32>, %w: tensor<16x16x3x3xf32>, %o: ten
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x16x10x34xf32>, tensor<16x16x3x3xf32>) outs(%o : tensor<1x16x8x32xf32>) -> tensor<1x16x8x32xf32>
   return %0 : tensor<1x16x8x32xf32>
 }
+
+// -----
+
+// Bools stay scalar: LLVM packs vector<Nxi1> into bits in memory, while a
+// bool tensor holds a byte per element.
+// CHECK-LABEL: func.func @bool_stays_scalar
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+// CHECK-NOT: vector.
+// CHECK: return
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @bool_stays_scalar(%a: tensor<4x64xf32>, %b: tensor<4x64xf32>) -> tensor<4x64xi1> {
+  %init = tensor.empty() : tensor<4x64xi1>
+  %0 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : tensor<4x64xf32>, tensor<4x64xf32>) outs(%init : tensor<4x64xi1>) {
+  ^bb0(%x: f32, %y: f32, %o: i1):
+    %s = arith.cmpf olt, %x, %y : f32
+    linalg.yield %s : i1
+  } -> tensor<4x64xi1>
+  return %0 : tensor<4x64xi1>
+}

@@ -36,7 +36,8 @@ u = rng.integers(0, 256, (R, C), dtype=np.uint8)
 v = rng.integers(0, 256, C, dtype=np.uint8)
 i = rng.integers(-6, 7, (R, C), dtype=np.int32)
 e = rng.integers(-2, 7, C, dtype=np.int64)
-i[:, e < 0] = np.where(i[:, e < 0] == 0, 1, i[:, e < 0])  # 0^-n is undefined
+# 0^-n is undefined.
+i[:, e < 0] = np.where(i[:, e < 0] == 0, 1, i[:, e < 0])
 p = rng.standard_normal((R, C)) > 0
 hx = x.astype(np.float16)
 dx = x.astype(np.float64)
@@ -50,7 +51,8 @@ with np.errstate(all="ignore"):
 ie = np.power(i.astype(np.float64), e.astype(np.float64))
 pow_i = np.trunc(ie).astype(np.int32)   # 2^-1 -> 0, (-1)^-1 -> -1
 ia, ya = np.abs(i), np.abs(y)
-pow_if = np.trunc(np.power(ia.astype(np.float64), ya.astype(np.float64))).astype(np.int32)
+pow_if = np.trunc(np.power(ia.astype(np.float64),
+                           ya.astype(np.float64))).astype(np.int32)
 lt = u < v
 s = x64 - x64.max(axis=1, keepdims=True)
 A, G = 1.67326319217681884765625, 1.05070102214813232421875

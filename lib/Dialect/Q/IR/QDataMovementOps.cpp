@@ -13,15 +13,6 @@
 using namespace mlir;
 using namespace qmlir::q;
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, "x");
-  os << "]";
-  return s;
-}
-
 static LogicalResult verifyResultShape(Operation *op, ShapedType result,
                                        ArrayRef<int64_t> expected) {
   if (result.getShape() != expected)

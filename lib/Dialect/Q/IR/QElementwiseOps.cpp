@@ -13,15 +13,6 @@
 using namespace mlir;
 using namespace qmlir::q;
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, "x");
-  os << "]";
-  return s;
-}
-
 /// Checks that the operands broadcast together (numpy rules) to the shape of
 /// the op's single result.
 static LogicalResult verifyBroadcastOperands(Operation *op) {
@@ -33,7 +24,7 @@ static LogicalResult verifyBroadcastOperands(Operation *op) {
       InFlightDiagnostic diag = op->emitOpError("operand shapes ");
       llvm::interleave(
           op->getOperandTypes(), diag,
-          [&](Type t) { diag << shapeString(cast<ShapedType>(t).getShape()); },
+          [&](Type t) { diag << formatShape(cast<ShapedType>(t).getShape()); },
           ", ");
       return diag << " do not broadcast";
     }
@@ -43,8 +34,8 @@ static LogicalResult verifyBroadcastOperands(Operation *op) {
       cast<ShapedType>(op->getResult(0).getType()).getShape();
   if (result != ArrayRef<int64_t>(shape))
     return op->emitOpError("result shape ")
-           << shapeString(result) << " differs from the broadcast shape "
-           << shapeString(shape);
+           << formatShape(result) << " differs from the broadcast shape "
+           << formatShape(shape);
   return success();
 }
 
@@ -62,9 +53,7 @@ LogicalResult PowOp::verify() {
 
 LogicalResult EqualOp::verify() { return verifyBroadcastOperands(*this); }
 LogicalResult LessOp::verify() { return verifyBroadcastOperands(*this); }
-LogicalResult LessOrEqualOp::verify() {
-  return verifyBroadcastOperands(*this);
-}
+LogicalResult LessOrEqualOp::verify() { return verifyBroadcastOperands(*this); }
 LogicalResult GreaterOp::verify() { return verifyBroadcastOperands(*this); }
 LogicalResult GreaterOrEqualOp::verify() {
   return verifyBroadcastOperands(*this);
@@ -82,12 +71,11 @@ LogicalResult PReluOp::verify() {
            << getOutput().getType() << " differs from input type " << in;
   // The slope stretches to the input, never the other way.
   ArrayRef<int64_t> slope = getSlope().getType().getShape();
-  FailureOr<SmallVector<int64_t>> shape =
-      broadcastShapes(in.getShape(), slope);
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(in.getShape(), slope);
   if (failed(shape) || ArrayRef<int64_t>(*shape) != in.getShape())
     return emitOpError("slope of shape ")
-           << shapeString(slope) << " does not broadcast to the input shape "
-           << shapeString(in.getShape());
+           << formatShape(slope) << " does not broadcast to the input shape "
+           << formatShape(in.getShape());
   return success();
 }
 

@@ -11,15 +11,6 @@
 using namespace mlir;
 using namespace qmlir::q;
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, "x");
-  os << "]";
-  return s;
-}
-
 /// Checks the window attributes of a convolution over `spatial` dimensions.
 static LogicalResult verifyWindowAttrs(Operation *op, int64_t spatial,
                                        ArrayRef<int64_t> strides,
@@ -116,8 +107,8 @@ LogicalResult ConvTransposeOp::verify() {
   }
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return emitOpError("result shape ")
-           << shapeString(out.getShape()) << " differs from the expected "
-           << shapeString(expected);
+           << formatShape(out.getShape()) << " differs from the expected "
+           << formatShape(expected);
   return success();
 }
 
@@ -149,8 +140,8 @@ LogicalResult MatMulIntegerOp::verify() {
     expected.push_back(b2.back());
   if (ArrayRef<int64_t>(expected) != getResult().getType().getShape())
     return emitOpError("result shape ")
-           << shapeString(getResult().getType().getShape())
-           << " differs from the expected " << shapeString(expected);
+           << formatShape(getResult().getType().getShape())
+           << " differs from the expected " << formatShape(expected);
   std::optional<int64_t> rows, cols;
   if (a.size() != 1)
     rows = a2[a2.size() - 2];
@@ -209,7 +200,7 @@ LogicalResult ConvIntegerOp::verify() {
   }
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return emitOpError("result shape ")
-           << shapeString(out.getShape()) << " differs from the expected "
-           << shapeString(expected);
+           << formatShape(out.getShape()) << " differs from the expected "
+           << formatShape(expected);
   return success();
 }

@@ -11,15 +11,6 @@
 using namespace mlir;
 using namespace qmlir::q;
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, "x");
-  os << "]";
-  return s;
-}
-
 LogicalResult LayerNormOp::verify() {
   auto in = getInput().getType();
   int64_t rank = in.getRank();
@@ -40,13 +31,13 @@ LogicalResult LayerNormOp::verify() {
         failed(shape) || ArrayRef<int64_t>(*shape) != in.getShape())
       return emitOpError("scale and bias must be ")
              << in.getElementType() << " tensors that broadcast to "
-             << shapeString(in.getShape()) << ", got " << t;
+             << formatShape(in.getShape()) << ", got " << t;
   }
   SmallVector<int64_t> statShape(in.getShape().take_front(axis));
   statShape.append(rank - axis, 1);
   auto mean = getMean().getType(), inv = getInvStdDev().getType();
   if (mean != inv || mean.getShape() != ArrayRef<int64_t>(statShape))
     return emitOpError("mean and inv_std_dev must have one type of shape ")
-           << shapeString(statShape) << ", got " << mean << " and " << inv;
+           << formatShape(statShape) << ", got " << mean << " and " << inv;
   return success();
 }

@@ -48,7 +48,7 @@ qmlir::q::broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   return out;
 }
 
-static std::string shapeStr(ArrayRef<int64_t> shape) {
+std::string qmlir::q::formatShape(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "[";
@@ -112,8 +112,8 @@ static LogicalResult verifyQuantType(Operation *op, quant::QuantizedType qtype,
     ArrayRef<int64_t> scales = block.getScales().getType().getShape();
     if (scales != ArrayRef<int64_t>(expected))
       return op->emitOpError("sub-channel type has scales of shape ")
-             << shapeStr(scales) << " but a tensor of shape " << shapeStr(shape)
-             << " needs " << shapeStr(expected);
+             << formatShape(scales) << " but a tensor of shape " << formatShape(shape)
+             << " needs " << formatShape(expected);
   }
   return success();
 }
@@ -163,7 +163,7 @@ static LogicalResult verifyReshapeKeepsChannels(Operation *op,
     if (axis >= static_cast<int64_t>(b.size()) || a[axis] != b[axis] ||
         inner(a) != inner(b))
       return op->emitOpError("reshape from ")
-             << shapeStr(a) << " to " << shapeStr(b)
+             << formatShape(a) << " to " << formatShape(b)
              << " moves elements across quantized dimension " << axis;
   }
   return success();
@@ -175,7 +175,7 @@ static LogicalResult verifyFloatQuantPair(Operation *op, ShapedType in,
                                           ShapedType out) {
   if (in.getShape() != out.getShape())
     return op->emitOpError("input and output shapes differ: ")
-           << shapeStr(in.getShape()) << " vs " << shapeStr(out.getShape());
+           << formatShape(in.getShape()) << " vs " << formatShape(out.getShape());
   bool quantIn = isa<quant::QuantizedType>(in.getElementType());
   ShapedType quantType = quantIn ? in : out;
   Type floatElem = quantIn ? out.getElementType() : in.getElementType();
@@ -219,8 +219,8 @@ LogicalResult ConstantOp::verify() {
   auto valueType = cast<ShapedType>(getValue().getType());
   if (valueType.getShape() != type.getShape())
     return emitOpError("value shape ")
-           << shapeStr(valueType.getShape()) << " differs from result shape "
-           << shapeStr(type.getShape());
+           << formatShape(valueType.getShape()) << " differs from result shape "
+           << formatShape(type.getShape());
   Type elem = type.getElementType();
   if (auto qtype = dyn_cast<quant::QuantizedType>(elem))
     if (failed(verifyQuantType(*this, qtype, type.getShape())))
@@ -250,7 +250,7 @@ LogicalResult RequantizeOp::verify() {
   auto out = getOutput().getType();
   if (in.getShape() != out.getShape())
     return emitOpError("input and output shapes differ: ")
-           << shapeStr(in.getShape()) << " vs " << shapeStr(out.getShape());
+           << formatShape(in.getShape()) << " vs " << formatShape(out.getShape());
   auto qin = cast<quant::QuantizedType>(in.getElementType());
   auto qout = cast<quant::QuantizedType>(out.getElementType());
   if (qin.getExpressedType() != qout.getExpressedType())
@@ -277,7 +277,7 @@ LogicalResult DynamicQuantizeOp::verify() {
   auto out = getOutput().getType();
   if (in.getShape() != out.getShape())
     return emitOpError("input and output shapes differ: ")
-           << shapeStr(in.getShape()) << " vs " << shapeStr(out.getShape());
+           << formatShape(in.getShape()) << " vs " << formatShape(out.getShape());
   auto storage = cast<IntegerType>(out.getElementType());
   if (storage.getWidth() != 8)
     return emitOpError("storage type must be 8 bits wide, got ") << storage;
@@ -297,7 +297,7 @@ LogicalResult DynamicQuantizeOp::verify() {
   if (getScale().getType().getShape() != ArrayRef<int64_t>(paramShape) ||
       getZeroPoint().getType().getShape() != ArrayRef<int64_t>(paramShape))
     return emitOpError("scale and zero point must have shape ")
-           << shapeStr(paramShape);
+           << formatShape(paramShape);
   return success();
 }
 
@@ -313,12 +313,12 @@ static LogicalResult verifyBroadcast(Operation *op) {
       broadcastShapes(lhs.getShape(), rhs.getShape());
   if (failed(shape))
     return op->emitOpError("operand shapes ")
-           << shapeStr(lhs.getShape()) << " and " << shapeStr(rhs.getShape())
+           << formatShape(lhs.getShape()) << " and " << formatShape(rhs.getShape())
            << " do not broadcast";
   if (ArrayRef<int64_t>(*shape) != res.getShape())
     return op->emitOpError("result shape ")
-           << shapeStr(res.getShape()) << " differs from the broadcast shape "
-           << shapeStr(*shape);
+           << formatShape(res.getShape()) << " differs from the broadcast shape "
+           << formatShape(*shape);
   return success();
 }
 
@@ -381,8 +381,8 @@ LogicalResult MatMulOp::verify() {
     expected.push_back(b2.back());
   if (ArrayRef<int64_t>(expected) != getResult().getType().getShape())
     return emitOpError("result shape ")
-           << shapeStr(getResult().getType().getShape())
-           << " differs from the expected " << shapeStr(expected);
+           << formatShape(getResult().getType().getShape())
+           << " differs from the expected " << formatShape(expected);
   return success();
 }
 
@@ -404,15 +404,15 @@ LogicalResult GemmOp::verify() {
                                                           << kb;
   if (res.getShape() != ArrayRef<int64_t>{m, n})
     return emitOpError("result shape ")
-           << shapeStr(res.getShape()) << " differs from the expected "
-           << shapeStr({m, n});
+           << formatShape(res.getShape()) << " differs from the expected "
+           << formatShape({m, n});
   if (Value c = getC()) {
     ArrayRef<int64_t> cs = cast<ShapedType>(c.getType()).getShape();
     FailureOr<SmallVector<int64_t>> shape = broadcastShapes(cs, {m, n});
     if (cs.size() > 2 || failed(shape) ||
         ArrayRef<int64_t>(*shape) != ArrayRef<int64_t>{m, n})
       return emitOpError("C of shape ")
-             << shapeStr(cs) << " does not broadcast to " << shapeStr({m, n});
+             << formatShape(cs) << " does not broadcast to " << formatShape({m, n});
   }
   return success();
 }
@@ -463,8 +463,8 @@ LogicalResult ConvOp::verify() {
     return failure();
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return emitOpError("result shape ")
-           << shapeStr(out.getShape()) << " differs from the expected "
-           << shapeStr(expected);
+           << formatShape(out.getShape()) << " differs from the expected "
+           << formatShape(expected);
   return success();
 }
 
@@ -521,8 +521,8 @@ static LogicalResult verifyPool(PoolOp op) {
     return failure();
   if (ArrayRef<int64_t>(expected) != out.getShape())
     return op.emitOpError("result shape ")
-           << shapeStr(out.getShape()) << " differs from the expected "
-           << shapeStr(expected);
+           << formatShape(out.getShape()) << " differs from the expected "
+           << formatShape(expected);
   return success();
 }
 
@@ -537,8 +537,8 @@ LogicalResult GlobalAveragePoolOp::verify() {
   std::fill(expected.begin() + 2, expected.end(), 1);
   if (ArrayRef<int64_t>(expected) != getOutput().getType().getShape())
     return emitOpError("result shape ")
-           << shapeStr(getOutput().getType().getShape())
-           << " differs from the expected " << shapeStr(expected);
+           << formatShape(getOutput().getType().getShape())
+           << " differs from the expected " << formatShape(expected);
   return success();
 }
 
@@ -550,8 +550,8 @@ LogicalResult ReshapeOp::verify() {
   auto in = getInput().getType(), out = getOutput().getType();
   if (in.getNumElements() != out.getNumElements())
     return emitOpError("cannot reshape ")
-           << shapeStr(in.getShape()) << " (" << in.getNumElements()
-           << " elements) to " << shapeStr(out.getShape()) << " ("
+           << formatShape(in.getShape()) << " (" << in.getNumElements()
+           << " elements) to " << formatShape(out.getShape()) << " ("
            << out.getNumElements() << " elements)";
   if (failed(verifyQuantTypes(*this)))
     return failure();
@@ -570,8 +570,8 @@ LogicalResult FlattenOp::verify() {
     (i < axis ? outer : inner) *= in.getDimSize(i);
   if (getOutput().getType().getShape() != ArrayRef<int64_t>{outer, inner})
     return emitOpError("result shape ")
-           << shapeStr(getOutput().getType().getShape())
-           << " differs from the expected " << shapeStr({outer, inner});
+           << formatShape(getOutput().getType().getShape())
+           << " differs from the expected " << formatShape({outer, inner});
   if (failed(verifyQuantTypes(*this)))
     return failure();
   return verifyReshapeKeepsChannels(*this, in, getOutput().getType());
@@ -594,8 +594,8 @@ LogicalResult TransposeOp::verify() {
   }
   if (ArrayRef<int64_t>(expected) != getOutput().getType().getShape())
     return emitOpError("result shape ")
-           << shapeStr(getOutput().getType().getShape())
-           << " differs from the expected " << shapeStr(expected);
+           << formatShape(getOutput().getType().getShape())
+           << " differs from the expected " << formatShape(expected);
   if (failed(verifyQuantTypes(*this)))
     return failure();
   // The result keeps the element type, so a quantized dimension stays put.
@@ -628,8 +628,8 @@ LogicalResult ConcatOp::verify() {
   }
   if (ArrayRef<int64_t>(expected) != getOutput().getType().getShape())
     return emitOpError("result shape ")
-           << shapeStr(getOutput().getType().getShape())
-           << " differs from the expected " << shapeStr(expected);
+           << formatShape(getOutput().getType().getShape())
+           << " differs from the expected " << formatShape(expected);
   if (getInputs().size() > 1 &&
       llvm::is_contained(getQuantizedDims(first.getElementType()), axis))
     return emitOpError("cannot concatenate along quantized dimension ")

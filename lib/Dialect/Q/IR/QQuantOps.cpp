@@ -13,15 +13,6 @@
 using namespace mlir;
 using namespace qmlir::q;
 
-static std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, "x");
-  os << "]";
-  return s;
-}
-
 //===----------------------------------------------------------------------===//
 // Storage cast
 //===----------------------------------------------------------------------===//
@@ -35,8 +26,8 @@ LogicalResult StorageCastOp::verify() {
            << in << " and " << out;
   if (in.getShape() != out.getShape())
     return emitOpError("input and output shapes differ: ")
-           << shapeString(in.getShape()) << " vs "
-           << shapeString(out.getShape());
+           << formatShape(in.getShape()) << " vs "
+           << formatShape(out.getShape());
   auto qtype = qin ? qin : qout;
   auto itype =
       cast<IntegerType>(qin ? out.getElementType() : in.getElementType());
@@ -51,7 +42,7 @@ LogicalResult StorageCastOp::verify() {
         static_cast<int64_t>(perAxis.getScales().size()) != in.getDimSize(axis))
       return emitOpError("per-axis type ")
              << qtype << " does not fit the shape "
-             << shapeString(in.getShape());
+             << formatShape(in.getShape());
   }
   return success();
 }
@@ -95,8 +86,8 @@ static LogicalResult verifyLinearQuantOp(Operation *op, ShapedType in,
                                          std::optional<uint64_t> axis) {
   if (in.getShape() != out.getShape())
     return op->emitOpError("input and output shapes differ: ")
-           << shapeString(in.getShape()) << " vs "
-           << shapeString(out.getShape());
+           << formatShape(in.getShape()) << " vs "
+           << formatShape(out.getShape());
   if (zeroPoint) {
     Type zpType = cast<ShapedType>(zeroPoint.getType()).getElementType();
     if (zpType != intType)

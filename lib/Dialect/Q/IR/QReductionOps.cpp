@@ -11,15 +11,6 @@
 using namespace mlir;
 using namespace qmlir::q;
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleave(shape, os, "x");
-  os << "]";
-  return s;
-}
-
 /// The result of a reduction over `axes` (sorted) either keeps the reduced
 /// dimensions with size 1 or drops them.
 static LogicalResult verifyReducedShape(Operation *op, ShapedType in,

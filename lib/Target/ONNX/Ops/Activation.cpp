@@ -87,10 +87,10 @@ static LogicalResult importSelu(NodeImporter &n) {
   if (!x)
     return failure();
   // ONNX's defaults, to float precision.
-  n.setOutput(0, q::SeluOp::create(
-                     n.b(), n.getLoc(), x,
-                     f32Attr(n, "alpha", 1.67326319217681884765625),
-                     f32Attr(n, "gamma", 1.05070102214813232421875)));
+  n.setOutput(
+      0, q::SeluOp::create(n.b(), n.getLoc(), x,
+                           f32Attr(n, "alpha", 1.67326319217681884765625),
+                           f32Attr(n, "gamma", 1.05070102214813232421875)));
   return success();
 }
 
@@ -120,13 +120,11 @@ static onnx::OpSchema geluSchema() {
             onnx::AttributeProto::STRING, std::string("none"))
       .Input(0, "X", "Input tensor", "T")
       .Output(0, "Y", "Output tensor", "T")
-      .TypeConstraint(
-          "T",
-          {"tensor(float16)", "tensor(float)", "tensor(double)",
-           "tensor(bfloat16)"},
-          "Float tensors.")
-      .TypeAndShapeInferenceFunction(
-          onnx::propagateShapeAndTypeFromFirstInput);
+      .TypeConstraint("T",
+                      {"tensor(float16)", "tensor(float)", "tensor(double)",
+                       "tensor(bfloat16)"},
+                      "Float tensors.")
+      .TypeAndShapeInferenceFunction(onnx::propagateShapeAndTypeFromFirstInput);
   return schema;
 }
 

@@ -114,9 +114,41 @@ static LogicalResult importDropout(NodeImporter &n) {
   return success();
 }
 
+/// Version `since` of `opType`, which libonnx 1.12 lacks: its version
+/// `before` plus the `saturate` attribute (opset 19), which only float8
+/// targets read and qmlir has none; opset 19+ models pass the schema check.
+static void addSaturateSchema(ImporterRegistry &r, StringRef opType, int before,
+                              int since) {
+  const onnx::OpSchema *old =
+      onnx::OpSchemaRegistry::Schema(opType.str(), before, "");
+  if (!old || old->SinceVersion() >= since)
+    return;
+  // A finalized schema cannot be finalized again: rebuild it.
+  onnx::OpSchema schema(old->Name(), __FILE__, __LINE__);
+  schema.SetDomain(old->domain()).SinceVersion(since);
+  for (const auto &entry : old->attributes())
+    schema.Attr(entry.second);
+  schema.Attr("saturate", "Float8 targets only: saturate out-of-range values.",
+              onnx::AttributeProto::INT, static_cast<int64_t>(1));
+  for (auto [i, p] : llvm::enumerate(old->inputs()))
+    schema.Input(i, p.GetName(), p.GetDescription(), p.GetTypeStr(),
+                 p.GetOption(), p.GetIsHomogeneous(), p.GetMinArity(),
+                 p.GetDifferentiationCategory());
+  for (auto [i, p] : llvm::enumerate(old->outputs()))
+    schema.Output(i, p.GetName(), p.GetDescription(), p.GetTypeStr(),
+                  p.GetOption(), p.GetIsHomogeneous(), p.GetMinArity(),
+                  p.GetDifferentiationCategory());
+  for (const auto &c : old->typeConstraintParams())
+    schema.TypeConstraint(c.type_param_str, c.allowed_type_strs, c.description);
+  schema.TypeAndShapeInferenceFunction(old->GetTypeAndShapeInferenceFunction());
+  r.addSchema(std::move(schema));
+}
+
 void registerCastOps(ImporterRegistry &r) {
   r.add("", "Cast", importCast);
+  addSaturateSchema(r, "Cast", 13, 19);
   r.add("", "CastLike", importCastLike);
+  addSaturateSchema(r, "CastLike", 15, 19);
   r.add("", "Identity", passOn);
   r.add("", "Dropout", importDropout);
 }

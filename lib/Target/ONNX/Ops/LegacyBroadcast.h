@@ -16,9 +16,8 @@ namespace qmlir::onnx_import {
 /// Fails with an error when a node of opset < 7 broadcasts along an `axis`
 /// other than the trailing alignment, the only one that means the same as
 /// numpy broadcasting (what q ops do).
-inline mlir::LogicalResult checkLegacyBroadcast(NodeImporter &n,
-                                                mlir::Value lhs,
-                                                mlir::Value rhs) {
+inline mlir::LogicalResult
+checkLegacyBroadcast(NodeImporter &n, mlir::Value lhs, mlir::Value rhs) {
   if (n.getOpset() >= 7 || !n.attrInt("broadcast", 0) || !n.hasAttr("axis"))
     return mlir::success();
   int64_t lhsRank = llvm::cast<mlir::RankedTensorType>(lhs.getType()).getRank();

@@ -27,6 +27,9 @@ int64_t windowOutputSize(int64_t inputSize, int64_t kernel, int64_t stride,
                          int64_t padBegin, int64_t padEnd, int64_t dilation,
                          bool ceilMode);
 
+/// A shape as verifier messages print it: "[2x3x4]".
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
 /// The numpy-broadcast shape of two shapes, or failure if incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);

@@ -119,34 +119,13 @@ LogicalResult ConvTransposeOp::verify() {
 LogicalResult MatMulIntegerOp::verify() {
   ArrayRef<int64_t> a = getLhs().getType().getShape();
   ArrayRef<int64_t> b = getRhs().getType().getShape();
-  if (a.empty() || b.empty())
-    return emitOpError("operands must have rank >= 1");
-  SmallVector<int64_t> a2(a), b2(b);
-  if (a.size() == 1)
-    a2.insert(a2.begin(), 1);
-  if (b.size() == 1)
-    b2.push_back(1);
-  int64_t k1 = a2.back(), k2 = b2[b2.size() - 2];
-  if (k1 != k2)
-    return emitOpError("contraction dimensions differ: ") << k1 << " vs " << k2;
-  FailureOr<SmallVector<int64_t>> batch = broadcastShapes(
-      ArrayRef<int64_t>(a2).drop_back(2), ArrayRef<int64_t>(b2).drop_back(2));
-  if (failed(batch))
-    return emitOpError("batch dimensions do not broadcast");
-  SmallVector<int64_t> expected(*batch);
-  if (a.size() != 1)
-    expected.push_back(a2[a2.size() - 2]);
-  if (b.size() != 1)
-    expected.push_back(b2.back());
-  if (ArrayRef<int64_t>(expected) != getResult().getType().getShape())
-    return emitOpError("result shape ")
-           << formatShape(getResult().getType().getShape())
-           << " differs from the expected " << formatShape(expected);
+  if (failed(verifyMatMulShapes(*this, a, b, getResult().getType().getShape())))
+    return failure();
   std::optional<int64_t> rows, cols;
   if (a.size() != 1)
-    rows = a2[a2.size() - 2];
+    rows = a[a.size() - 2];
   if (b.size() != 1)
-    cols = b2.back();
+    cols = b.back();
   if (failed(verifyZeroPoint(*this, "lhs_zero_point", getLhsZeroPoint(),
                              getLhs().getType().getElementType(), rows,
                              "row of lhs")) ||

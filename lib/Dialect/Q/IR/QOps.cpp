@@ -356,11 +356,12 @@ LogicalResult SoftmaxOp::verify() {
 // Linear algebra and convolution
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatMulOp::verify() {
-  ArrayRef<int64_t> a = getLhs().getType().getShape();
-  ArrayRef<int64_t> b = getRhs().getType().getShape();
+LogicalResult qmlir::q::verifyMatMulShapes(Operation *op, ArrayRef<int64_t> a,
+                                           ArrayRef<int64_t> b,
+                                           ArrayRef<int64_t> result) {
   if (a.empty() || b.empty())
-    return emitOpError("operands must have rank >= 1");
+    return op->emitOpError("operands must have rank >= 1");
+  // A 1-D operand is promoted to a matrix, and that dimension dropped.
   SmallVector<int64_t> a2(a), b2(b);
   if (a.size() == 1)
     a2.insert(a2.begin(), 1);
@@ -368,22 +369,28 @@ LogicalResult MatMulOp::verify() {
     b2.push_back(1);
   int64_t k1 = a2.back(), k2 = b2[b2.size() - 2];
   if (k1 != k2)
-    return emitOpError("contraction dimensions differ: ")
+    return op->emitOpError("contraction dimensions differ: ")
            << k1 << " vs " << k2;
   FailureOr<SmallVector<int64_t>> batch = broadcastShapes(
       ArrayRef<int64_t>(a2).drop_back(2), ArrayRef<int64_t>(b2).drop_back(2));
   if (failed(batch))
-    return emitOpError("batch dimensions do not broadcast");
+    return op->emitOpError("batch dimensions do not broadcast");
   SmallVector<int64_t> expected(*batch);
   if (a.size() != 1)
     expected.push_back(a2[a2.size() - 2]);
   if (b.size() != 1)
     expected.push_back(b2.back());
-  if (ArrayRef<int64_t>(expected) != getResult().getType().getShape())
-    return emitOpError("result shape ")
-           << formatShape(getResult().getType().getShape())
-           << " differs from the expected " << formatShape(expected);
+  if (ArrayRef<int64_t>(expected) != result)
+    return op->emitOpError("result shape ")
+           << formatShape(result) << " differs from the expected "
+           << formatShape(expected);
   return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  return verifyMatMulShapes(*this, getLhs().getType().getShape(),
+                            getRhs().getType().getShape(),
+                            getResult().getType().getShape());
 }
 
 LogicalResult GemmOp::verify() {

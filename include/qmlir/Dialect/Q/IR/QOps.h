@@ -27,6 +27,13 @@ int64_t windowOutputSize(int64_t inputSize, int64_t kernel, int64_t stride,
                          int64_t padBegin, int64_t padEnd, int64_t dilation,
                          bool ceilMode);
 
+/// Checks `result` against numpy matmul of shapes `a` and `b` (ONNX MatMul
+/// and MatMulInteger); emits the error on `op`.
+mlir::LogicalResult verifyMatMulShapes(mlir::Operation *op,
+                                       llvm::ArrayRef<int64_t> a,
+                                       llvm::ArrayRef<int64_t> b,
+                                       llvm::ArrayRef<int64_t> result);
+
 /// A shape as verifier messages print it: "[2x3x4]".
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 

@@ -638,6 +638,22 @@ std::optional<SmallVector<int64_t>> NodeImporter::constantInts(int i) const {
     case onnx::TensorProto::INT32:
       out.push_back(reinterpret_cast<const int32_t *>(p)[k]);
       break;
+    case onnx::TensorProto::UINT32:
+      out.push_back(reinterpret_cast<const uint32_t *>(p)[k]);
+      break;
+    case onnx::TensorProto::INT16:
+      out.push_back(reinterpret_cast<const int16_t *>(p)[k]);
+      break;
+    case onnx::TensorProto::UINT16:
+      out.push_back(reinterpret_cast<const uint16_t *>(p)[k]);
+      break;
+    case onnx::TensorProto::INT8:
+      out.push_back(reinterpret_cast<const int8_t *>(p)[k]);
+      break;
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::BOOL:
+      out.push_back(reinterpret_cast<const uint8_t *>(p)[k]);
+      break;
     default:
       return std::nullopt;
     }

@@ -54,7 +54,8 @@ public:
   /// The TensorProto of input `i` if it is an initializer or a Constant
   /// node's output, else null.
   const onnx::TensorProto *constantInput(int i) const;
-  /// The integer values of a constant input (shapes, axes, pads).
+  /// The values of a constant integer (or bool) input of any width:
+  /// shapes, axes, pads, zero points.
   std::optional<llvm::SmallVector<int64_t>> constantInts(int i) const;
   /// The float values of a constant input.
   std::optional<llvm::SmallVector<double>> constantFloats(int i) const;

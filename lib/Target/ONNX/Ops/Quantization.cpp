@@ -18,50 +18,12 @@
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Target/ONNX/TensorProto.h"
 
-#include "llvm/Support/Path.h"
 
 #include <cmath>
 
 using namespace mlir;
 
 namespace qmlir::onnx_import {
-
-/// The values of a constant integer input of any width (zero points), or
-/// nullopt when the input is not a constant.
-static std::optional<SmallVector<int64_t>> constantIntegers(NodeImporter &n,
-                                                            int i) {
-  const onnx::TensorProto *t = n.constantInput(i);
-  if (!t)
-    return std::nullopt;
-  // External data is relative to the model file, which the node's location
-  // names.
-  std::string baseDir;
-  if (auto name = dyn_cast<NameLoc>(n.getLoc()))
-    if (auto file = dyn_cast<FileLineColLoc>(name.getChildLoc()))
-      baseDir = llvm::sys::path::parent_path(file.getFilename().getValue());
-  DecodedTensor d;
-  std::string error;
-  if (!decodeTensorProto(*t, baseDir, d, error))
-    return std::nullopt;
-  SmallVector<int64_t> out;
-  const char *p = d.bytes.data();
-  for (int64_t k = 0; k < d.numElements(); ++k) {
-    switch (d.dataType) {
-    case onnx::TensorProto::UINT8:
-      out.push_back(reinterpret_cast<const uint8_t *>(p)[k]);
-      break;
-    case onnx::TensorProto::INT8:
-      out.push_back(reinterpret_cast<const int8_t *>(p)[k]);
-      break;
-    case onnx::TensorProto::INT32:
-      out.push_back(reinterpret_cast<const int32_t *>(p)[k]);
-      break;
-    default:
-      return std::nullopt;
-    }
-  }
-  return out;
-}
 
 static int64_t numElements(Value v) {
   return cast<RankedTensorType>(v.getType()).getNumElements();
@@ -152,7 +114,7 @@ readLinearQuantParams(NodeImporter &n, RankedTensorType xType, Type storage,
   std::optional<SmallVector<double>> scales = n.constantFloats(1);
   std::optional<SmallVector<int64_t>> zps =
       n.hasInput(2)
-          ? constantIntegers(n, 2)
+          ? n.constantInts(2)
           : std::optional<SmallVector<int64_t>>(SmallVector<int64_t>{0});
   // A scale that is not a positive finite number has no !quant.uniform
   // type; the integer form still computes what ONNX says.

@@ -1,7 +1,8 @@
 //===- Activation.cpp - ONNX activation functions -------------------------===//
 //
 // Part of qmlir. LeakyRelu PRelu HardSigmoid HardSwish Tanh Gelu Softplus
-// Elu Selu LogSoftmax. (Relu, Sigmoid and Clip are in Elementwise.cpp.)
+// Elu Selu. (Relu, Sigmoid and Clip are in Elementwise.cpp; LogSoftmax is
+// with Softmax in Normalization.cpp.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -128,37 +129,6 @@ static onnx::OpSchema geluSchema() {
   return schema;
 }
 
-static LogicalResult importLogSoftmax(NodeImporter &n) {
-  Value x = floatInput(n);
-  if (!x)
-    return failure();
-  auto type = cast<RankedTensorType>(x.getType());
-  int64_t rank = type.getRank();
-  if (rank == 0) {
-    n.setOutput(0, q::LogSoftmaxOp::create(n.b(), n.getLoc(), x, 0));
-    return success();
-  }
-  int64_t dflt = n.getOpset() < 13 ? 1 : -1;
-  std::optional<int64_t> axis = normalizeAxis(n.attrInt("axis", dflt), rank);
-  if (!axis)
-    return n.emitError() << "axis " << n.attrInt("axis", dflt)
-                         << " out of range for rank " << rank;
-  if (n.getOpset() >= 13 || *axis == rank - 1) {
-    n.setOutput(0, q::LogSoftmaxOp::create(n.b(), n.getLoc(), x, *axis));
-    return success();
-  }
-  // Before opset 13 the input is coerced to 2-D at `axis` and the
-  // log-softmax runs over the whole second dimension.
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < *axis ? outer : inner) *= type.getDimSize(i);
-  auto flatType = RankedTensorType::get({outer, inner}, type.getElementType());
-  Value flat = q::ReshapeOp::create(n.b(), n.getLoc(), flatType, x);
-  Value sm = q::LogSoftmaxOp::create(n.b(), n.getLoc(), flat, 1);
-  n.setOutput(0, q::ReshapeOp::create(n.b(), n.getLoc(), type, sm));
-  return success();
-}
-
 void registerActivationOps(ImporterRegistry &r) {
   r.add("", "LeakyRelu", importLeakyRelu);
   r.add("", "PRelu", importPRelu);
@@ -170,7 +140,6 @@ void registerActivationOps(ImporterRegistry &r) {
   r.add("", "Selu", importSelu);
   r.add("", "Gelu", importGelu);
   r.addSchema(geluSchema());
-  r.add("", "LogSoftmax", importLogSoftmax);
 }
 
 } // namespace qmlir::onnx_import

@@ -1,7 +1,7 @@
 //===- Normalization.cpp - ONNX normalizations and Softmax ----------------===//
 //
 // Part of qmlir. BatchNormalization LayerNormalization InstanceNormalization
-// Softmax.
+// Softmax LogSoftmax.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,14 +36,21 @@ static LogicalResult importBatchNorm(NodeImporter &n) {
   return success();
 }
 
-static LogicalResult importSoftmax(NodeImporter &n) {
+/// Softmax and LogSoftmax share their opset history: before opset 13 the
+/// input is coerced to 2-D at `axis` (default 1), from 13 on the op runs
+/// along `axis` (default -1).
+template <typename OpTy>
+static LogicalResult importSoftmaxLike(NodeImporter &n) {
   Value x = n.input(0);
   if (!x)
     return failure();
   auto type = cast<RankedTensorType>(x.getType());
+  if (!isa<FloatType>(type.getElementType()))
+    return n.emitError() << "elements of type " << type.getElementType()
+                         << " are unsupported (float tensors only)";
   int64_t rank = type.getRank();
   if (rank == 0) {
-    n.setOutput(0, q::SoftmaxOp::create(n.b(), n.getLoc(), x, 0));
+    n.setOutput(0, OpTy::create(n.b(), n.getLoc(), x, 0));
     return success();
   }
   int64_t dflt = n.getOpset() < 13 ? 1 : -1;
@@ -52,17 +59,15 @@ static LogicalResult importSoftmax(NodeImporter &n) {
     return n.emitError() << "axis " << n.attrInt("axis", dflt)
                          << " out of range for rank " << rank;
   if (n.getOpset() >= 13 || *axis == rank - 1) {
-    n.setOutput(0, q::SoftmaxOp::create(n.b(), n.getLoc(), x, *axis));
+    n.setOutput(0, OpTy::create(n.b(), n.getLoc(), x, *axis));
     return success();
   }
-  // Before opset 13 the input is coerced to 2-D at `axis` and the softmax
-  // runs over the whole second dimension.
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i)
     (i < *axis ? outer : inner) *= type.getDimSize(i);
   auto flatType = RankedTensorType::get({outer, inner}, type.getElementType());
   Value flat = q::ReshapeOp::create(n.b(), n.getLoc(), flatType, x);
-  Value sm = q::SoftmaxOp::create(n.b(), n.getLoc(), flat, 1);
+  Value sm = OpTy::create(n.b(), n.getLoc(), flat, 1);
   n.setOutput(0, q::ReshapeOp::create(n.b(), n.getLoc(), type, sm));
   return success();
 }
@@ -145,7 +150,8 @@ void registerNormalizationOps(ImporterRegistry &r) {
   r.add("", "BatchNormalization", importBatchNorm);
   r.add("", "InstanceNormalization", importInstanceNorm);
   r.add("", "LayerNormalization", importLayerNorm);
-  r.add("", "Softmax", importSoftmax);
+  r.add("", "Softmax", importSoftmaxLike<q::SoftmaxOp>);
+  r.add("", "LogSoftmax", importSoftmaxLike<q::LogSoftmaxOp>);
 }
 
 } // namespace qmlir::onnx_import

@@ -2,6 +2,7 @@
 # lit configuration of qmlir's regression tests.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -31,4 +32,13 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qmlir_tools_dir, append_path=True)
 
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["qopt", "qrun"], tool_dirs)
+llvm_config.add_tool_substitutions(["qcompile", "qopt", "qrun"], tool_dirs)
+
+# AArch64 objects are linked with the cross toolchain and run under
+# qemu-user (Debian's gcc-aarch64-linux-gnu and qemu-user, see
+# utils/setup.sh); tests that need them say `REQUIRES: aarch64-cross`.
+if (shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64")
+        and os.path.isdir("/usr/aarch64-linux-gnu")):
+    config.available_features.add("aarch64-cross")
+config.substitutions.append(("%harness", os.path.join(
+    config.qmlir_src_root, "utils", "harness")))

@@ -19,6 +19,9 @@ PACKAGES=(
   python3 python3-onnx python3-numpy python3-pytest
   # ONNX Runtime (npm) is the reference and speed peer; models come from npm.
   nodejs npm
+  # AArch64 objects from qcompile: linked with the cross driver, run under
+  # qemu-user (test/E2E/aot-aarch64.test).
+  gcc-aarch64-linux-gnu qemu-user
 )
 
 missing=()

@@ -17,13 +17,15 @@
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 
 void qmlir::buildQToLinalgPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertQToLinalg());
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createQFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -36,8 +38,16 @@ void qmlir::buildLinalgToLLVMPipeline(OpPassManager &pm,
   }
   pm.addPass(createQBufferize());
   pm.addPass(createCanonicalizerPass());
-  bufferization::BufferDeallocationPipelineOptions dealloc;
-  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  if (options.vectorize) {
+    VectorShape host = hostVectorShape();
+    QMicroKernelsOptions kernels;
+    kernels.vectorBits = options.vectorBits ? options.vectorBits : host.bits;
+    kernels.vectorRegisters =
+        options.vectorRegisters ? options.vectorRegisters : host.registers;
+    pm.addNestedPass<func::FuncOp>(createQMicroKernels(kernels));
+  }
+  // Every buffer becomes a view into the caller's workspace: no malloc.
+  pm.addPass(createQPlanWorkspace());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createQExpandMath());
   // Fully unrolled transfers: the alternative stages them through stack
@@ -63,6 +73,36 @@ void qmlir::buildLinalgToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+qmlir::VectorShape qmlir::vectorShapeFor(StringRef triple,
+                                  ArrayRef<std::string> features) {
+  llvm::Triple t(triple);
+  auto has = [&](StringRef f) {
+    return llvm::is_contained(features, ("+" + f).str());
+  };
+  VectorShape shape;
+  if (t.isAArch64()) {
+    shape.bits = 128; // NEON
+    shape.registers = 32;
+  } else if (t.isX86()) {
+    if (has("avx512f")) {
+      shape.bits = 512;
+      shape.registers = 32;
+    } else if (has("avx")) {
+      shape.bits = 256;
+      shape.registers = 16;
+    }
+  }
+  return shape;
+}
+
+qmlir::VectorShape qmlir::hostVectorShape() {
+  std::vector<std::string> features;
+  for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
+    if (on)
+      features.push_back(("+" + name).str());
+  return vectorShapeFor(llvm::sys::getProcessTriple(), features);
 }
 
 void qmlir::buildQToLLVMPipeline(OpPassManager &pm,

@@ -5,11 +5,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Runtime/JitModel.h"
-#include "qmlir/Target/ONNX/Import.h"
+#include "qmlir/Target/Object/CInterface.h"
+#include "qmlir/Target/Object/EmitObject.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
@@ -18,67 +17,28 @@ using namespace mlir;
 
 namespace qmlir {
 
-std::string TensorSignature::describe() const {
-  std::string s = elementName(kind).str() + "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-static LogicalResult readSignature(func::FuncOp func, bool results,
-                                   SmallVectorImpl<TensorSignature> &out) {
-  ArrayRef<Type> types =
-      results ? func.getResultTypes() : func.getArgumentTypes();
-  for (auto [i, type] : llvm::enumerate(types)) {
-    auto tensor = dyn_cast<RankedTensorType>(type);
-    std::optional<ElementKind> kind =
-        tensor ? elementKindOf(tensor.getElementType()) : std::nullopt;
-    if (!tensor || !tensor.hasStaticShape() || !kind)
-      return func.emitError() << (results ? "result " : "argument ") << i
-                              << " has type " << type
-                              << "; qrun needs statically shaped tensors of "
-                                 "float, integer or bool elements";
-    StringAttr name = results ? func.getResultAttrOfType<StringAttr>(
-                                    i, kONNXNameAttr)
-                              : func.getArgAttrOfType<StringAttr>(
-                                    i, kONNXNameAttr);
-    out.push_back({name ? name.str()
-                        : (results ? "output_" : "input_") + std::to_string(i),
-                   *kind,
-                   SmallVector<int64_t>(tensor.getShape())});
-  }
-  return success();
-}
+/// The C-interface name of JIT-compiled models.
+static constexpr llvm::StringLiteral kJitModelName = "qmlir_jit";
 
 FailureOr<std::unique_ptr<JitModel>>
 JitModel::create(ModuleOp module, const CPUPipelineOptions &options) {
   auto model = std::unique_ptr<JitModel>(new JitModel());
-  auto func = module.lookupSymbol<func::FuncOp>("main");
-  if (!func)
-    return module.emitError("the module has no function @main");
-  if (failed(readSignature(func, false, model->inputs)) ||
-      failed(readSignature(func, true, model->outputs)))
-    return failure();
-
-  // Names were read; LLVM has no use for them on parameters.
-  for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    func.removeArgAttr(i, StringAttr::get(module.getContext(), kONNXNameAttr));
-  for (unsigned i = 0; i < func.getNumResults(); ++i)
-    func.removeResultAttr(i,
-                          StringAttr::get(module.getContext(), kONNXNameAttr));
-
-  PassManager pm(module.getContext());
-  buildQToLLVMPipeline(pm, options);
-  if (failed(pm.run(module)))
+  ModelSignature signature;
+  if (failed(lowerToCInterface(module, kJitModelName, options, signature)))
     return failure();
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
+  // LLVM's optimizations tuned for this machine, as qcompile's defaults.
+  std::string error;
+  std::unique_ptr<ObjectTarget> host = createObjectTarget({}, error);
+  if (!host)
+    return module.emitError(error);
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = makeOptimizingTransformer(
-      /*optLevel=*/3, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+      /*optLevel=*/3, /*sizeLevel=*/0, host->machine.get());
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine) {
@@ -86,25 +46,16 @@ JitModel::create(ModuleOp module, const CPUPipelineOptions &options) {
     return module.emitError("JIT compilation failed: ") << msg;
   }
   model->engine = std::move(*engine);
-  return model;
-}
-
-LogicalResult JitModel::run(ArrayRef<const HostTensor *> in,
-                            ArrayRef<HostTensor *> out) {
-  // The bare-pointer convention: one pointer per input, then per output.
-  SmallVector<void *> pointers;
-  for (const HostTensor *t : in)
-    pointers.push_back(const_cast<void *>(t->data()));
-  for (HostTensor *t : out)
-    pointers.push_back(t->data());
-  SmallVector<void *> args;
-  for (void *&p : pointers)
-    args.push_back(&p);
-  if (llvm::Error err = engine->invokePacked("main", args)) {
-    llvm::consumeError(std::move(err));
-    return failure();
+  auto entry = model->engine->lookup(runPackedSymbol(kJitModelName));
+  if (!entry) {
+    std::string msg = llvm::toString(entry.takeError());
+    return module.emitError("the JIT-compiled model has no ")
+           << runPackedSymbol(kJitModelName) << ": " << msg;
   }
-  return success();
+  if (!model->initialize(std::move(signature),
+                         reinterpret_cast<RunPackedFn>(*entry), error))
+    return module.emitError(error);
+  return model;
 }
 
 } // namespace qmlir

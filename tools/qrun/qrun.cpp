@@ -1,13 +1,15 @@
 //===- qrun.cpp - compile and run a model, compare, benchmark -------------===//
 //
 // Part of qmlir. Compiles an ONNX model (or a q-dialect .mlir file) through
-// the CPU pipeline, JIT-runs it on inputs read at run time, and compares the
+// the CPU pipeline and JIT-runs it, or loads a shared library written by
+// qcompile (with its manifest), on inputs read at run time, and compares the
 // outputs with expected ones.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/InitAll.h"
 #include "qmlir/Runtime/JitModel.h"
+#include "qmlir/Runtime/SharedModel.h"
 #include "qmlir/Target/ONNX/Import.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -26,8 +28,14 @@ using namespace mlir;
 using namespace qmlir;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.onnx|model.mlir>"));
+static cl::opt<std::string>
+    modelPath(cl::Positional, cl::Required,
+              cl::desc("<model.onnx|model.onnxtxt|model.mlir|model.so>"));
+static cl::opt<std::string>
+    manifestPath("manifest",
+                 cl::desc("The manifest of a .so model (default: the .so's "
+                          "path with the extension .json)"),
+                 cl::value_desc("FILE"));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Pin an ONNX input's shape: NAME=D1xD2x..."),
@@ -98,10 +106,24 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
 
-  // Load the model.
+  // Load the model: a compiled library, or a model to compile.
+  std::unique_ptr<CompiledModel> model;
   OwningOpRef<ModuleOp> module;
   StringRef path(modelPath);
-  if (path.ends_with(".onnx") || path.ends_with(".onnxtxt")) {
+  if (!manifestPath.empty() && !path.ends_with(".so"))
+    return fail("--manifest applies to .so models only");
+  if (path.ends_with(".so")) {
+    if (!inputShapes.empty())
+      return fail("--input-shape applies to ONNX models only; a .so is "
+                  "compiled with its shapes");
+    if (vectorize.getNumOccurrences())
+      return fail("--vectorize applies to models qrun compiles, not to a "
+                  ".so");
+    std::string error;
+    model = SharedModel::load(path, manifestPath, error);
+    if (!model)
+      return fail(error);
+  } else if (path.ends_with(".onnx") || path.ends_with(".onnxtxt")) {
     ImportOptions options;
     for (const std::string &spec : inputShapes) {
       std::string error;
@@ -114,17 +136,19 @@ int main(int argc, char **argv) {
       return fail("--input-shape applies to ONNX models only");
     module = parseSourceFile<ModuleOp>(path, sourceMgr, &context);
   }
-  if (!module)
-    return 1;
-
-  CPUPipelineOptions options;
-  options.vectorize = vectorize;
-  FailureOr<std::unique_ptr<JitModel>> model =
-      JitModel::create(*module, options);
-  if (failed(model))
-    return 1;
-  ArrayRef<TensorSignature> ins = (*model)->getInputs();
-  ArrayRef<TensorSignature> outs = (*model)->getOutputs();
+  if (!model) {
+    if (!module)
+      return 1;
+    CPUPipelineOptions options;
+    options.vectorize = vectorize;
+    FailureOr<std::unique_ptr<JitModel>> jit =
+        JitModel::create(*module, options);
+    if (failed(jit))
+      return 1;
+    model = std::move(*jit);
+  }
+  ArrayRef<TensorSignature> ins = model->getInputs();
+  ArrayRef<TensorSignature> outs = model->getOutputs();
 
   // Inputs: --test-data's input_K.pb in order, then --input by name.
   std::vector<HostTensor> inputs(ins.size());
@@ -196,8 +220,9 @@ int main(int argc, char **argv) {
   SmallVector<HostTensor *> outPtrs;
   for (HostTensor &t : outputs)
     outPtrs.push_back(&t);
-  if (failed((*model)->run(inPtrs, outPtrs)))
-    return fail("running the compiled model failed");
+  std::string runError;
+  if (!model->run(inPtrs, outPtrs, runError))
+    return fail(runError);
 
   bool allOk = true;
   for (size_t i = 0; i < outs.size(); ++i) {
@@ -249,7 +274,7 @@ int main(int argc, char **argv) {
     std::vector<double> times;
     for (unsigned r = 0; r < benchmark; ++r) {
       auto start = std::chrono::steady_clock::now();
-      (void)(*model)->run(inPtrs, outPtrs);
+      (void)model->run(inPtrs, outPtrs, runError);
       auto stop = std::chrono::steady_clock::now();
       times.push_back(
           std::chrono::duration<double, std::milli>(stop - start).count());

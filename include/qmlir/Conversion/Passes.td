@@ -39,11 +39,39 @@ def ConvertQToLinalg : Pass<"convert-q-to-linalg", "mlir::func::FuncOp"> {
   ];
 }
 
+def QFuseElementwise : Pass<"q-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse element-wise linalg ops, keeping named kernels intact";
+  let description = [{
+    Upstream's element-wise fusion (producer into consumer when the
+    producer has one use) and reshape propagation by expansion, with one
+    difference: named linalg ops (`linalg.matmul`, `linalg.batch_matmul`,
+    convolutions) are never rewritten into `linalg.generic` to absorb a
+    neighbouring `tensor.expand_shape` / `tensor.collapse_shape`, so they
+    reach `q-microkernels` as the ops it recognizes.
+
+    Before:
+    ```mlir
+    %m = linalg.matmul ins(%a, %b : tensor<128x256xf32>, tensor<256x256xf32>) outs(%z : tensor<128x256xf32>) -> tensor<128x256xf32>
+    %e = tensor.expand_shape %m [[0], [1, 2]] output_shape [128, 4, 64] : tensor<128x256xf32> into tensor<128x4x64xf32>
+    ```
+    After: unchanged (upstream's pass would make the matmul a 4-loop
+    `linalg.generic` producing `tensor<128x4x64xf32>`); chains of
+    element-wise generics are fused as upstream fuses them.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+    "mlir::affine::AffineDialect"
+  ];
+}
+
 def QTileAndVectorize : Pass<"q-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tile matmuls and convolutions and vectorize linalg ops";
   let description = [{
-    CPU code generation on tensors: contractions (`linalg.matmul`,
-    matmul-like `linalg.generic`) are tiled into register-sized blocks
+    CPU code generation on tensors. f32 `linalg.matmul`,
+    `linalg.batch_matmul` and 2-D convolutions are left alone for
+    `q-microkernels`, which handles them on buffers. Other contractions
+    (integer `linalg.matmul`, matmul-like `linalg.generic`) are tiled into
+    register-sized blocks
     with `scf.for` loops and vectorized to `vector.contract`; 2-D
     convolutions are tiled so the window becomes a 1-D convolution, which
     is decomposed and vectorized; element-wise `linalg.generic` ops
@@ -69,6 +97,47 @@ def QTileAndVectorize : Pass<"q-tile-and-vectorize", "mlir::func::FuncOp"> {
   ];
 }
 
+def QMicroKernels : Pass<"q-microkernels", "mlir::func::FuncOp"> {
+  let summary = "Register-tiled vector kernels for f32 matmuls and convolutions";
+  let description = [{
+    Runs on buffers (after `q-bufferize`). Every f32 `linalg.matmul`,
+    `linalg.batch_matmul`, `linalg.conv_2d_nchw_fchw` and
+    `linalg.depthwise_conv_2d_nchw_chw` with static shapes and unit-stride
+    rows becomes loops around one register block: `MR` output rows times
+    `U` vectors of `vector-bits / 32` lanes along the output's innermost
+    dimension, accumulated with `vector.fma` over the reduction loops
+    (channels, kernel rows, kernel columns) and stored once. Weights are
+    broadcast from memory; the activation row is loaded once per
+    reduction step and reused by all `MR` rows. A 1x1 stride-1
+    convolution is a matmul over the flattened image; strided windows are
+    loaded wide and de-interleaved with `vector.shuffle`; partial blocks
+    at the edges use masked loads and stores. Each output element is the
+    same chain of fused multiply-adds whatever the vector width, so every
+    target computes the same bits. Ops of other element types or layouts
+    are left for `convert-linalg-to-loops`.
+
+    Before:
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x100xf32>) outs(%c : memref<64x100xf32>)
+    ```
+    After: `scf.for` over column blocks and row blocks; the body loads
+    `MR x U` accumulators from `%c`, runs an `scf.for` over `k` carrying
+    them (`vector.load` of a row of `%b`, `memref.load` + `vector.broadcast`
+    of `%a`, `vector.fma`), then stores them; the last column block uses
+    `vector.maskedload` / `vector.maskedstore`.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Bits per vector register (512 AVX-512, 256 AVX2, 128 NEON)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t",
+           /*default=*/"32", "Vector registers the target has">,
+  ];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"
+  ];
+}
+
 def QBufferize : Pass<"q-bufferize", "mlir::ModuleOp"> {
   let summary = "Bufferize a model into a function writing its outputs";
   let description = [{
@@ -90,6 +159,53 @@ def QBufferize : Pass<"q-bufferize", "mlir::ModuleOp"> {
   let dependentDialects = [
     "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",
     "mlir::linalg::LinalgDialect"
+  ];
+}
+
+def QPlanWorkspace : Pass<"q-plan-workspace", "mlir::ModuleOp"> {
+  let summary = "Place every buffer of a function in one caller-provided "
+                "workspace";
+  let description = [{
+    Runs after bufferization. In every function that nothing in the module
+    calls, each `memref.alloc` (static shapes; also allocations nested in
+    loops) becomes a `memref.view` into one `memref<Nxi8>` workspace, a new
+    last argument; `memref.dealloc`s of those buffers are removed, so the
+    function calls no allocator. Offsets are multiples of 64 bytes, the
+    alignment the caller guarantees. Buffers whose live ranges do not
+    overlap share bytes: a buffer is live from its allocation to the last
+    use of it or of any alias (views, casts, reshapes, loop arguments),
+    measured in the order of the function's top-level ops (an allocation
+    inside a loop is live for the whole loop). Buffers are placed greedily,
+    largest first, each in the best-fitting gap. The size in bytes is
+    recorded as the function's `q.workspace_size` attribute.
+
+    Dynamic shapes, a buffer a loop carries from the iteration that
+    allocated it into the next, returned buffers and called functions are
+    rejected with an error.
+
+    Before:
+    ```mlir
+    func.func @main(%x: memref<64xf32>, %y: memref<64xf32>) {
+      %a = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
+      ...
+      memref.dealloc %a : memref<64xf32>
+      return
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<64xf32>, %y: memref<64xf32>,
+                    %ws: memref<256xi8>) attributes {q.workspace_size = 256 : i64} {
+      %w = memref.assume_alignment %ws, 64 : memref<256xi8>
+      %c0 = arith.constant 0 : index
+      %a = memref.view %w[%c0][] : memref<256xi8> to memref<64xf32>
+      ...
+      return
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"
   ];
 }
 

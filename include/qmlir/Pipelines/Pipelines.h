@@ -18,7 +18,26 @@ struct CPUPipelineOptions
   Option<bool> vectorize{*this, "vectorize",
                          llvm::cl::desc("Tile and vectorize linalg ops"),
                          llvm::cl::init(true)};
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Bits per vector register for the matmul and "
+                     "convolution kernels (0: the host's)"),
+      llvm::cl::init(0)};
+  Option<int64_t> vectorRegisters{
+      *this, "vector-registers",
+      llvm::cl::desc("Vector registers of the target (0: the host's)"),
+      llvm::cl::init(0)};
 };
+
+/// The vector shape of a target's kernels: bits per register and number of
+/// registers, from an LLVM triple and its feature list ("+avx512f,...").
+struct VectorShape {
+  int64_t bits = 128, registers = 16;
+};
+VectorShape vectorShapeFor(llvm::StringRef triple,
+                           llvm::ArrayRef<std::string> features);
+/// The same for the machine running the compiler.
+VectorShape hostVectorShape();
 
 /// q (float or quantized) -> linalg/tensor/arith/math, element-wise chains
 /// fused: `q-lower-to-linalg`.

@@ -113,6 +113,15 @@ struct QTileAndVectorizePass
             return getElementTypeOrSelf(t).isInteger(1);
           }))
         continue;
+      // f32 matmuls and convolutions get register-tiled kernels on
+      // buffers (q-microkernels).
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+              linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(
+              op) &&
+          llvm::all_of(op->getOperandTypes(), [](Type t) {
+            return getElementTypeOrSelf(t).isF32();
+          }))
+        continue;
       SmallVector<int64_t> tiles(loops, 1);
       if (linalg::isaContractionOpInterface(op)) {
         // Innermost loops of a contraction are (m, n, k) in order for

@@ -48,6 +48,57 @@ static Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   if (a.size() == 2 && bShape.size() == 2)
     return linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs}, zero)
         .getResult(0);
+  // [B..., M, K] x [K, N]: one matmul over the rows of all batches; the
+  // same batch dims on both sides: one batch_matmul. Named ops are what the
+  // CPU kernels recognize.
+  int64_t outRank = type.getRank();
+  if (a.size() > 2 && bShape.size() == 2) {
+    int64_t rows = 1;
+    for (int64_t d : a.drop_back())
+      rows *= d;
+    SmallVector<ReassociationIndices> lhsRe(1), outRe(1);
+    for (int64_t i = 0; i + 1 < static_cast<int64_t>(a.size()); ++i)
+      lhsRe[0].push_back(i);
+    lhsRe.push_back({static_cast<int64_t>(a.size()) - 1});
+    for (int64_t i = 0; i + 1 < outRank; ++i)
+      outRe[0].push_back(i);
+    outRe.push_back({outRank - 1});
+    Value lhs2 = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({rows, a.back()}, elem), lhs, lhsRe);
+    auto out2Type = RankedTensorType::get({rows, bShape[1]}, elem);
+    Value zero2 = buildFilled(b, loc, out2Type, b.getZeroAttr(elem));
+    Value mm =
+        linalg::MatmulOp::create(b, loc, ValueRange{lhs2, rhs}, zero2)
+            .getResult(0);
+    return tensor::ExpandShapeOp::create(b, loc, type, mm, outRe);
+  }
+  if (a.size() > 2 && a.size() == bShape.size() &&
+      a.drop_back(2) == bShape.drop_back(2)) {
+    int64_t batchSize = 1;
+    for (int64_t d : a.drop_back(2))
+      batchSize *= d;
+    int64_t rank = a.size();
+    SmallVector<ReassociationIndices> re(1);
+    for (int64_t i = 0; i < rank - 2; ++i)
+      re[0].push_back(i);
+    re.push_back({rank - 2});
+    re.push_back({rank - 1});
+    auto collapse = [&](Value v, ArrayRef<int64_t> s) -> Value {
+      return tensor::CollapseShapeOp::create(
+          b, loc,
+          RankedTensorType::get({batchSize, s[rank - 2], s[rank - 1]}, elem),
+          v, re);
+    };
+    ArrayRef<int64_t> o = type.getShape();
+    auto out3Type =
+        RankedTensorType::get({batchSize, o[rank - 2], o[rank - 1]}, elem);
+    Value zero3 = buildFilled(b, loc, out3Type, b.getZeroAttr(elem));
+    Value mm = linalg::BatchMatmulOp::create(
+                   b, loc, ValueRange{collapse(lhs, a), collapse(rhs, bShape)},
+                   zero3)
+                   .getResult(0);
+    return tensor::ExpandShapeOp::create(b, loc, type, mm, re);
+  }
   // General numpy matmul as one contraction: loops (batch..., m?, n?, k).
   bool aVec = a.size() == 1, bVec = bShape.size() == 1;
   int64_t batch = type.getRank() - (aVec ? 0 : 1) - (bVec ? 0 : 1);
@@ -214,6 +265,19 @@ static Value buildConv(OpBuilder &b, Location loc, Value input, Value weight,
                b.getI64TensorAttr(strides), b.getI64TensorAttr(dilations))
         .getResult(0);
   }
+  // Depthwise (one filter per channel): the named op, which the CPU
+  // kernels recognize; weight [C, 1, KH, KW] viewed as [C, KH, KW].
+  if (spatial == 2 && group == inType.getDimSize(1) && mg == 1 && cg == 1 &&
+      !transposedWeight) {
+    Value init = initFor(outType, 1);
+    Value w3 = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({m, kernel[0], kernel[1]}, elem),
+        weight, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+    return linalg::DepthwiseConv2DNchwChwOp::create(
+               b, loc, outType, ValueRange{input, w3}, init,
+               b.getI64TensorAttr(strides), b.getI64TensorAttr(dilations))
+        .getResult(0);
+  }
 
   // General N-d grouped convolution as one linalg.generic over
   // (n, g, mg, o1..od, cg, k1..kd) on [N, G, Cg, D...] input,
@@ -319,6 +383,70 @@ struct ConvTransposeLowering : OpConversionPattern<q::ConvTransposeOp> {
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
                       pads = op.getPads(), outPad = op.getOutputPadding();
     ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+
+    // Kernel equal to the stride (upsampling, as in segmentation heads):
+    // every output pixel gets exactly one tap, so the output interleaves
+    // KH x KW 1x1 convolutions of the input, one per tap, each a matmul.
+    if (spatial == 2 && op.getGroup() == 1 && kernel == strides &&
+        llvm::all_of(dilations, [](int64_t d) { return d == 1; }) &&
+        llvm::all_of(outPad, [](int64_t p) { return p == 0; })) {
+      MLIRContext *ctx = rewriter.getContext();
+      int64_t n = inType.getDimSize(0), c = inType.getDimSize(1),
+              m = outType.getDimSize(1), ih = inType.getDimSize(2),
+              iw = inType.getDimSize(3);
+      auto tapType = RankedTensorType::get({n, m, ih, iw}, elem);
+      Value full = tensor::EmptyOp::create(
+          rewriter, loc,
+          SmallVector<int64_t>{n, m, ih * strides[0], iw * strides[1]}, elem);
+      auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+      auto k = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
+      for (int64_t py = 0; py < kernel[0]; ++py) {
+        for (int64_t px = 0; px < kernel[1]; ++px) {
+          // Weight [C, M, KH, KW] at tap (py, px) as a [M, C, 1, 1] filter.
+          auto wTapType = RankedTensorType::get({m, c, 1, 1}, elem);
+          Value wTap =
+              linalg::GenericOp::create(
+                  rewriter, loc, wTapType, adaptor.getWeight(),
+                  ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                                     wTapType.getShape(), elem)},
+                  ArrayRef<AffineMap>{
+                      AffineMap::get(4, 0, {d(1), d(0), k(py), k(px)}, ctx),
+                      rewriter.getMultiDimIdentityMap(4)},
+                  SmallVector<utils::IteratorType>(
+                      4, utils::IteratorType::parallel),
+                  [](OpBuilder &nb, Location l, ValueRange args) {
+                    linalg::YieldOp::create(nb, l, args[0]);
+                  })
+                  .getResult(0);
+          Value tap = buildConv(rewriter, loc, adaptor.getInput(), wTap,
+                                adaptor.getBias(), tapType, {1, 1}, {1, 1},
+                                /*group=*/1);
+          SmallVector<OpFoldResult> offsets = {
+              rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+              rewriter.getIndexAttr(py), rewriter.getIndexAttr(px)};
+          SmallVector<OpFoldResult> sizes, steps = {
+                                               rewriter.getIndexAttr(1),
+                                               rewriter.getIndexAttr(1),
+                                               rewriter.getIndexAttr(strides[0]),
+                                               rewriter.getIndexAttr(strides[1])};
+          for (int64_t size : tapType.getShape())
+            sizes.push_back(rewriter.getIndexAttr(size));
+          full = tensor::InsertSliceOp::create(rewriter, loc, tap, full,
+                                               offsets, sizes, steps);
+        }
+      }
+      SmallVector<OpFoldResult> offsets = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(pads[0]), rewriter.getIndexAttr(pads[1])};
+      SmallVector<OpFoldResult> sizes,
+          ones(4, rewriter.getIndexAttr(1));
+      for (int64_t size : outType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(size));
+      rewriter.replaceOp(op, tensor::ExtractSliceOp::create(
+                                 rewriter, loc, outType, full, offsets, sizes,
+                                 ones));
+      return success();
+    }
 
     // The spread input inside its full padding, then the window of it that
     // the cropped output reads.

@@ -118,13 +118,11 @@ func.func @conv2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4
 
 // -----
 
-// Grouped (here depthwise) conv: one generic over [N, G, Cg, D] input and
-// [G, Mg, Cg, K] weight, collapsed back to [N, M, D].
+// Depthwise conv (one filter per channel): the named op, weight [C, 1, K]
+// viewed as [C, K].
 // CHECK-LABEL: func.func @conv_depthwise
-// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 4, 1, 6, 6]
-// CHECK: linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
-// CHECK: tensor.collapse_shape
+// CHECK: %[[W:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2], [3]] : tensor<4x1x3x3xf32> into tensor<4x3x3xf32>
+// CHECK: linalg.depthwise_conv_2d_nchw_chw {{.*}} ins(%{{.*}}, %[[W]] : tensor<1x4x6x6xf32>, tensor<4x3x3xf32>)
 func.func @conv_depthwise(%x: tensor<1x4x6x6xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x4x4xf32> {
   %0 = q.conv %x, %w {dilations = array<i64: 1, 1>, group = 4 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x6x6xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x4x4xf32>
   return %0 : tensor<1x4x4x4xf32>
@@ -237,4 +235,49 @@ func.func @requantize_fake_quant(%q: tensor<4x!quant.uniform<i8:f32, 0.5>>, %x: 
 func.func @dynamic_quantize(%x: tensor<2x4xf32>) -> (tensor<2x4xui8>, tensor<f32>, tensor<ui8>) {
   %q, %s, %zp = q.dynamic_quantize %x : tensor<2x4xf32> -> tensor<2x4xui8>, tensor<f32>, tensor<ui8>
   return %q, %s, %zp : tensor<2x4xui8>, tensor<f32>, tensor<ui8>
+}
+
+// -----
+
+// Other grouped convs: one generic over [N, G, Cg, D] input and
+// [G, Mg, Cg, K] weight, collapsed back to [N, M, D].
+// CHECK-LABEL: func.func @conv_grouped
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 6, 6]
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK: tensor.collapse_shape
+func.func @conv_grouped(%x: tensor<1x4x6x6xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32> {
+  %0 = q.conv %x, %w {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x6x6xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// ConvTranspose with kernel = stride: one 1x1 convolution per kernel tap,
+// interleaved into the output with strided inserts.
+// CHECK-LABEL: func.func @conv_transpose_upsample
+// CHECK-COUNT-4: linalg.conv_2d_nchw_fchw
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [1, 3, 5, 7] [1, 1, 2, 2]
+func.func @conv_transpose_upsample(%x: tensor<1x8x5x7xf32>, %w: tensor<8x3x2x2xf32>) -> tensor<1x3x10x14xf32> {
+  %0 = q.conv_transpose %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x8x5x7xf32>, tensor<8x3x2x2xf32>) -> tensor<1x3x10x14xf32>
+  return %0 : tensor<1x3x10x14xf32>
+}
+
+// -----
+
+// numpy matmul of [B..., M, K] by [K, N]: one linalg.matmul over all rows;
+// equal batch dims: one linalg.batch_matmul.
+// CHECK-LABEL: func.func @matmul_rows
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2]] : tensor<2x5x3xf32> into tensor<10x3xf32>
+// CHECK: linalg.matmul
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [2, 5, 4]
+// CHECK-LABEL: func.func @matmul_batches
+// CHECK: linalg.batch_matmul {{.*}} tensor<6x5x3xf32>, tensor<6x3x4xf32>
+func.func @matmul_rows(%a: tensor<2x5x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x5x4xf32> {
+  %0 = q.matmul %a, %b : (tensor<2x5x3xf32>, tensor<3x4xf32>) -> tensor<2x5x4xf32>
+  return %0 : tensor<2x5x4xf32>
+}
+func.func @matmul_batches(%a: tensor<2x3x5x3xf32>, %b: tensor<2x3x3x4xf32>) -> tensor<2x3x5x4xf32> {
+  %0 = q.matmul %a, %b : (tensor<2x3x5x3xf32>, tensor<2x3x3x4xf32>) -> tensor<2x3x5x4xf32>
+  return %0 : tensor<2x3x5x4xf32>
 }

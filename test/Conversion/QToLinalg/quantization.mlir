@@ -102,11 +102,10 @@ func.func @matmul_integer(%a: tensor<4x3xui8>, %b: tensor<3x2xi8>, %za: tensor<4
 
 // -----
 
-// Batched: one contraction generic in i32.
+// Batched by a 2-D right side: one i32 linalg.matmul over all rows.
 // CHECK-LABEL: func.func @matmul_integer_batched
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK: arith.muli
-// CHECK: arith.addi
+// CHECK: tensor.collapse_shape %{{.*}} : tensor<2x4x3xi32> into tensor<8x3xi32>
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<8x3xi32>, tensor<3x2xi32>)
 func.func @matmul_integer_batched(%a: tensor<2x4x3xi8>, %b: tensor<3x2xi8>) -> tensor<2x4x2xi32> {
   %0 = q.matmul_integer %a, %b : (tensor<2x4x3xi8>, tensor<3x2xi8>) -> tensor<2x4x2xi32>
   return %0 : tensor<2x4x2xi32>

@@ -1,0 +1,51 @@
+//===- FuseElementwise.cpp - the q-fuse-elementwise pass ------------------===//
+//
+// Part of qmlir. Upstream's element-wise fusion and reshape propagation,
+// except that named linalg ops (the ones q-microkernels turns into
+// register-tiled kernels) are never generalized to absorb a reshape.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Conversion/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qmlir {
+#define GEN_PASS_DEF_QFUSEELEMENTWISE
+#include "qmlir/Conversion/Passes.h.inc"
+} // namespace qmlir
+
+using namespace mlir;
+
+namespace {
+static bool isNamedLinalgOp(Operation *op) {
+  return op && isa<linalg::LinalgOp>(op) && !isa<linalg::GenericOp>(op);
+}
+
+struct QFuseElementwisePass
+    : qmlir::impl::QFuseElementwiseBase<QFuseElementwisePass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    linalg::ControlFusionFn control = [](OpOperand *fused) {
+      Operation *producer = fused->get().getDefiningOp();
+      return producer && producer->hasOneUse() &&
+             !isNamedLinalgOp(producer) && !isNamedLinalgOp(fused->getOwner());
+    };
+    RewritePatternSet patterns(ctx);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, control);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
+    ctx->getLoadedDialect<linalg::LinalgDialect>()
+        ->getCanonicalizationPatterns(patterns);
+    if (failed(applyPatternsGreedily(
+            getOperation(), std::move(patterns),
+            GreedyRewriteConfig().setUseTopDownTraversal())))
+      return signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,282 @@
+//===- qcompile.cpp - compile a model ahead of time -----------------------===//
+//
+// Part of qmlir. Reads an ONNX model (or a q-dialect .mlir file), lowers it
+// with the pipeline qopt and qrun use, exports it under the C ABI and writes
+// an object (or a shared library, assembly, LLVM IR, the LLVM dialect) for
+// x86-64 or AArch64, with the C header NAME.h and the manifest NAME.json next
+// to it. Nothing is left behind when anything fails.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/InitAll.h"
+#include "qmlir/Target/ONNX/Import.h"
+#include "qmlir/Target/Object/CInterface.h"
+#include "qmlir/Target/Object/EmitObject.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+using namespace qmlir;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { Object, Shared, MLIR, LLVMIR, Assembly };
+} // namespace
+
+static cl::opt<std::string>
+    modelPath(cl::Positional, cl::Required,
+              cl::desc("<model.onnx|model.onnxtxt|model.mlir>"));
+static cl::opt<std::string> outputPath("o", cl::Required,
+                                       cl::desc("Output file"),
+                                       cl::value_desc("OUT"));
+static cl::opt<Emit> emit(
+    "emit", cl::desc("What to write (default obj)"), cl::init(Emit::Object),
+    cl::values(
+        clEnumValN(Emit::Object, "obj",
+                   "An object file, with NAME.h and NAME.json next to it"),
+        clEnumValN(Emit::Shared, "shared",
+                   "A shared library, with NAME.h and NAME.json next to it"),
+        clEnumValN(Emit::MLIR, "mlir",
+                   "The LLVM dialect, C interface included"),
+        clEnumValN(Emit::LLVMIR, "llvm", "Optimized LLVM IR"),
+        clEnumValN(Emit::Assembly, "asm", "Assembly")));
+static cl::opt<std::string>
+    targetArch("target",
+               cl::desc("x86_64 or aarch64 (default: the host's)"),
+               cl::value_desc("ARCH"));
+static cl::opt<std::string>
+    cpu("cpu",
+        cl::desc("LLVM CPU name (default: the host's CPU for the host's "
+                 "architecture, else generic)"),
+        cl::value_desc("NAME"));
+static cl::opt<std::string>
+    features("features",
+             cl::desc("LLVM target features, e.g. +avx2,-avx512f (default: "
+                      "the host's with the host's CPU)"),
+             cl::value_desc("+a,-b"));
+static cl::opt<std::string>
+    modelName("name",
+              cl::desc("C identifier prefixing the exported symbols (default: "
+                       "the model file's name)"),
+              cl::value_desc("NAME"));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Pin an ONNX input's shape: NAME=D1xD2x..."),
+                cl::value_desc("NAME=DIMS"));
+static cl::opt<unsigned> optLevel("O", cl::Prefix,
+                                  cl::desc("Optimization level 0-3 "
+                                           "(default 3)"),
+                                  cl::init(3));
+static cl::opt<std::string>
+    linker("linker",
+           cl::desc("C compiler driver that links --emit=shared (default: "
+                    "$CC or cc for the host's architecture, "
+                    "aarch64-linux-gnu-gcc or x86_64-linux-gnu-gcc for "
+                    "another)"),
+           cl::value_desc("PROGRAM"));
+
+static int fail(const Twine &message) {
+  llvm::errs() << "error: " << message << "\n";
+  return 1;
+}
+
+/// The driver that links a shared library for `arch`.
+static std::string defaultLinker(StringRef arch) {
+  if (arch == hostArch()) {
+    if (const char *cc = std::getenv("CC"); cc && *cc)
+      return cc;
+    return "cc";
+  }
+  return (arch + "-linux-gnu-gcc").str();
+}
+
+/// Links `object` into the shared library `out` (libc and libm only).
+static bool linkShared(StringRef arch, StringRef object, StringRef out) {
+  std::string driver = linker.empty() ? defaultLinker(arch) : linker;
+  llvm::ErrorOr<std::string> program = llvm::sys::findProgramByName(driver);
+  if (!program) {
+    fail("cannot find the linker '" + driver + "' for " + arch +
+         " (install it, or name one with --linker)");
+    return false;
+  }
+  SmallVector<StringRef> args = {*program, "-shared", "-o", out, object,
+                                 "-lm"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    fail("linking '" + out + "' with '" + *program + "' failed" +
+         (message.empty() ? " (exit code " + std::to_string(rc) + ")"
+                          : ": " + message));
+    return false;
+  }
+  return true;
+}
+
+static OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext &context,
+                                       llvm::SourceMgr &sourceMgr) {
+  if (path.ends_with(".onnx") || path.ends_with(".onnxtxt")) {
+    ImportOptions options;
+    for (const std::string &spec : inputShapes) {
+      std::string error;
+      if (!parseInputShapeSpec(spec, options, error)) {
+        fail(error);
+        return nullptr;
+      }
+    }
+    return importONNXFile(path, &context, options);
+  }
+  if (!path.ends_with(".mlir")) {
+    fail("'" + path + "': expected an .onnx, .onnxtxt or .mlir model");
+    return nullptr;
+  }
+  if (!inputShapes.empty()) {
+    fail("--input-shape applies to ONNX models only");
+    return nullptr;
+  }
+  if (!llvm::sys::fs::exists(path)) {
+    fail("cannot read '" + path + "': No such file or directory");
+    return nullptr;
+  }
+  return parseSourceFile<ModuleOp>(path, sourceMgr, &context);
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qcompile: compile a model into an object with a C interface\n");
+
+  // Everything that needs no model is checked first.
+  if (linker.getNumOccurrences() && emit != Emit::Shared)
+    return fail("--linker applies to --emit=shared only");
+  if (optLevel.getNumOccurrences() && emit == Emit::MLIR)
+    return fail("-O applies to LLVM's code generation, not to --emit=mlir");
+  std::string name =
+      modelName.empty() ? modelNameFromPath(modelPath) : modelName;
+  if (!isCIdentifier(name))
+    return fail("--name '" + name + "' is not a C identifier");
+  TargetRequest request;
+  request.arch = targetArch;
+  request.cpu = cpu;
+  request.features = features;
+  request.optLevel = optLevel;
+  std::string error;
+  std::unique_ptr<ObjectTarget> target = createObjectTarget(request, error);
+  if (!target)
+    return fail(error);
+  std::string arch = llvm::Triple(target->info.triple).getArchName().str();
+
+  // The outputs are opened (and so checked) before the work; each is
+  // removed again unless everything succeeds.
+  bool withInterface = emit == Emit::Object || emit == Emit::Shared;
+  SmallString<256> dir(llvm::sys::path::parent_path(outputPath));
+  SmallString<256> headerPath(dir), manifestFile(dir);
+  llvm::sys::path::append(headerPath, name + ".h");
+  llvm::sys::path::append(manifestFile, name + ".json");
+  if (withInterface && (headerPath == outputPath || manifestFile == outputPath))
+    return fail("-o '" + outputPath + "' would be overwritten by the header "
+                "or the manifest; name the output NAME.o or NAME.so");
+  std::unique_ptr<llvm::ToolOutputFile> out, header, manifest;
+  auto open = [&](StringRef path) {
+    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+    if (!file)
+      fail(error);
+    return file;
+  };
+  if (!(out = open(outputPath)))
+    return 1;
+  if (withInterface &&
+      (!(header = open(headerPath)) || !(manifest = open(manifestFile))))
+    return 1;
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = loadModel(modelPath, context, sourceMgr);
+  if (!module)
+    return 1;
+
+  // Kernels sized for the target's vector registers.
+  CPUPipelineOptions options;
+  SmallVector<StringRef> featureList;
+  StringRef(target->info.features).split(featureList, ',', -1, false);
+  std::vector<std::string> featureStrings(featureList.begin(),
+                                          featureList.end());
+  VectorShape shape = vectorShapeFor(target->info.triple, featureStrings);
+  options.vectorBits = shape.bits;
+  options.vectorRegisters = shape.registers;
+  ModelSignature signature;
+  if (failed(lowerToCInterface(*module, name, options, signature)))
+    return 1;
+  signature.target = target->info;
+
+  switch (emit) {
+  case Emit::MLIR:
+    module->print(out->os());
+    break;
+  case Emit::LLVMIR:
+  case Emit::Assembly:
+  case Emit::Object:
+    if (failed(emitModule(*module, *target,
+                          emit == Emit::LLVMIR     ? EmitKind::LLVMIR
+                          : emit == Emit::Assembly ? EmitKind::Assembly
+                                                   : EmitKind::Object,
+                          out->os())))
+      return 1;
+    break;
+  case Emit::Shared: {
+    SmallString<128> objectPath;
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "qcompile-" + name, "o", fd, objectPath))
+      return fail("cannot create a temporary object file: " + ec.message());
+    llvm::FileRemover removeObject(objectPath);
+    {
+      llvm::raw_fd_ostream object(fd, /*shouldClose=*/true);
+      if (failed(emitModule(*module, *target, EmitKind::Object, object)))
+        return 1;
+      if (object.has_error())
+        return fail("cannot write '" + objectPath +
+                    "': " + object.error().message());
+    }
+    out->os().close();
+    if (!linkShared(arch, objectPath, outputPath))
+      return 1;
+    break;
+  }
+  }
+
+  if (withInterface) {
+    writeHeader(signature, modelPath, header->os());
+    writeManifest(signature, manifest->os());
+  }
+  for (llvm::ToolOutputFile *file : {out.get(), header.get(), manifest.get()}) {
+    if (!file)
+      continue;
+    if (emit != Emit::Shared || file != out.get()) {
+      file->os().flush();
+      if (file->os().has_error())
+        return fail("cannot write '" + file->getFilename() +
+                    "': " + file->os().error().message());
+    }
+  }
+  for (llvm::ToolOutputFile *file : {out.get(), header.get(), manifest.get()})
+    if (file)
+      file->keep();
+  return 0;
+}

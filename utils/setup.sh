@@ -15,6 +15,8 @@ PACKAGES=(
   llvm-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # ONNX (protobuf) and its backend node tests.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
+  # Unit tests of the numerics.
+  libgtest-dev
   # Python side: model builders and tests.
   python3 python3-onnx python3-numpy python3-pytest
   # ONNX Runtime (npm) is the reference and speed peer; models come from npm.

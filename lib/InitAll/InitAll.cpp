@@ -7,6 +7,7 @@
 #include "qmlir/InitAll.h"
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Dialect/Q/IR/QDialect.h"
+#include "qmlir/Dialect/Q/Transforms/Passes.h"
 #include "qmlir/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -89,6 +90,7 @@ void qmlir::registerAllDialects(DialectRegistry &registry) {
 
 void qmlir::registerAllPasses() {
   qmlir::registerQConversionPasses();
+  qmlir::registerQTransformsPasses();
   qmlir::registerPipelines();
   registerTransformsPasses();
   registerConversionPasses();

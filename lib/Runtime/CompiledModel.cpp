@@ -93,8 +93,8 @@ bool CompiledModel::run(ArrayRef<const HostTensor *> in,
   if (status == 0)
     return true;
   error = runPackedSymbol(signature.name) + " returned " +
-          std::to_string(status) + " (" + abiStatusMacro(status).str() +
-          ": " + abiStatusMessage(status).str() + ")";
+          std::to_string(status) + " (" + abiStatusMacro(status).str() + ": " +
+          abiStatusMessage(status).str() + ")";
   return false;
 }
 

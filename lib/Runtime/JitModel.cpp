@@ -36,9 +36,12 @@ JitModel::create(ModuleOp module, const CPUPipelineOptions &options) {
   std::unique_ptr<ObjectTarget> host = createObjectTarget({}, error);
   if (!host)
     return module.emitError(error);
+  // The options hold a function_ref: the transformer must outlive create().
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                host->machine.get());
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = makeOptimizingTransformer(
-      /*optLevel=*/3, /*sizeLevel=*/0, host->machine.get());
+  engineOptions.transformer = optimize;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine) {

@@ -44,7 +44,8 @@ static bool checkHost(const TargetInfo &target, StringRef library,
     auto it = hostFeatures.find(f);
     if (it != hostFeatures.end() && !it->second) {
       error = "'" + library.str() + "' is compiled for the CPU feature '" +
-              f.str() + "', which this machine lacks (compile it with "
+              f.str() +
+              "', which this machine lacks (compile it with "
               "qcompile --cpu/--features for this machine)";
       return false;
     }
@@ -52,12 +53,10 @@ static bool checkHost(const TargetInfo &target, StringRef library,
   return true;
 }
 
-std::unique_ptr<SharedModel> SharedModel::load(StringRef path,
-                                               StringRef manifestPath,
-                                               std::string &error) {
-  std::string manifestFile = manifestPath.empty()
-                                 ? defaultManifestPath(path)
-                                 : manifestPath.str();
+std::unique_ptr<SharedModel>
+SharedModel::load(StringRef path, StringRef manifestPath, std::string &error) {
+  std::string manifestFile =
+      manifestPath.empty() ? defaultManifestPath(path) : manifestPath.str();
   if (!llvm::sys::fs::exists(path)) {
     error = "cannot read '" + path.str() + "': No such file or directory";
     return nullptr;
@@ -73,15 +72,15 @@ std::unique_ptr<SharedModel> SharedModel::load(StringRef path,
   llvm::Expected<llvm::json::Value> json =
       llvm::json::parse((*buffer)->getBuffer());
   if (!json) {
-    error = "'" + manifestFile + "' is not valid JSON: " +
-            llvm::toString(json.takeError());
+    error = "'" + manifestFile +
+            "' is not valid JSON: " + llvm::toString(json.takeError());
     return nullptr;
   }
   ModelSignature signature;
   llvm::json::Path::Root root("manifest");
   if (!fromJSON(*json, signature, root)) {
-    error = "'" + manifestFile + "' is not a qmlir manifest: " +
-            llvm::toString(root.getError());
+    error = "'" + manifestFile +
+            "' is not a qmlir manifest: " + llvm::toString(root.getError());
     return nullptr;
   }
   if (signature.abiVersion != kAbiVersion) {

@@ -22,26 +22,32 @@
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <optional>
+
 using namespace mlir;
 using namespace qmlir;
 namespace cl = llvm::cl;
+
+static cl::OptionCategory qcompileCategory("qcompile options");
 
 namespace {
 enum class Emit { Object, Shared, MLIR, LLVMIR, Assembly };
 } // namespace
 
 static cl::opt<std::string>
-    modelPath(cl::Positional, cl::Required,
+    modelPath(cl::cat(qcompileCategory), cl::Positional, cl::Required,
               cl::desc("<model.onnx|model.onnxtxt|model.mlir>"));
-static cl::opt<std::string> outputPath("o", cl::Required,
-                                       cl::desc("Output file"),
+static cl::opt<std::string> outputPath(cl::cat(qcompileCategory), "o",
+                                       cl::Required, cl::desc("Output file"),
                                        cl::value_desc("OUT"));
 static cl::opt<Emit> emit(
-    "emit", cl::desc("What to write (default obj)"), cl::init(Emit::Object),
+    cl::cat(qcompileCategory), "emit", cl::desc("What to write (default obj)"),
+    cl::init(Emit::Object),
     cl::values(
         clEnumValN(Emit::Object, "obj",
                    "An object file, with NAME.h and NAME.json next to it"),
@@ -52,34 +58,34 @@ static cl::opt<Emit> emit(
         clEnumValN(Emit::LLVMIR, "llvm", "Optimized LLVM IR"),
         clEnumValN(Emit::Assembly, "asm", "Assembly")));
 static cl::opt<std::string>
-    targetArch("target",
+    targetArch(cl::cat(qcompileCategory), "target",
                cl::desc("x86_64 or aarch64 (default: the host's)"),
                cl::value_desc("ARCH"));
 static cl::opt<std::string>
-    cpu("cpu",
+    cpu(cl::cat(qcompileCategory), "cpu",
         cl::desc("LLVM CPU name (default: the host's CPU for the host's "
                  "architecture, else generic)"),
         cl::value_desc("NAME"));
 static cl::opt<std::string>
-    features("features",
+    features(cl::cat(qcompileCategory), "features",
              cl::desc("LLVM target features, e.g. +avx2,-avx512f (default: "
                       "the host's with the host's CPU)"),
              cl::value_desc("+a,-b"));
 static cl::opt<std::string>
-    modelName("name",
+    modelName(cl::cat(qcompileCategory), "name",
               cl::desc("C identifier prefixing the exported symbols (default: "
                        "the model file's name)"),
               cl::value_desc("NAME"));
 static cl::list<std::string>
-    inputShapes("input-shape",
+    inputShapes(cl::cat(qcompileCategory), "input-shape",
                 cl::desc("Pin an ONNX input's shape: NAME=D1xD2x..."),
                 cl::value_desc("NAME=DIMS"));
-static cl::opt<unsigned> optLevel("O", cl::Prefix,
+static cl::opt<unsigned> optLevel(cl::cat(qcompileCategory), "O", cl::Prefix,
                                   cl::desc("Optimization level 0-3 "
                                            "(default 3)"),
                                   cl::init(3));
 static cl::opt<std::string>
-    linker("linker",
+    linker(cl::cat(qcompileCategory), "linker",
            cl::desc("C compiler driver that links --emit=shared (default: "
                     "$CC or cc for the host's architecture, "
                     "aarch64-linux-gnu-gcc or x86_64-linux-gnu-gcc for "
@@ -101,8 +107,10 @@ static std::string defaultLinker(StringRef arch) {
   return (arch + "-linux-gnu-gcc").str();
 }
 
-/// Links `object` into the shared library `out` (libc and libm only).
-static bool linkShared(StringRef arch, StringRef object, StringRef out) {
+/// Links `object` into the shared library `out` (libc and libm only);
+/// messages name it `shown`.
+static bool linkShared(StringRef arch, StringRef object, StringRef out,
+                       StringRef shown) {
   std::string driver = linker.empty() ? defaultLinker(arch) : linker;
   llvm::ErrorOr<std::string> program = llvm::sys::findProgramByName(driver);
   if (!program) {
@@ -110,13 +118,12 @@ static bool linkShared(StringRef arch, StringRef object, StringRef out) {
          " (install it, or name one with --linker)");
     return false;
   }
-  SmallVector<StringRef> args = {*program, "-shared", "-o", out, object,
-                                 "-lm"};
+  SmallVector<StringRef> args = {*program, "-shared", "-o", out, object, "-lm"};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0,
                                      &message);
   if (rc != 0) {
-    fail("linking '" + out + "' with '" + *program + "' failed" +
+    fail("linking '" + shown + "' with '" + *program + "' failed" +
          (message.empty() ? " (exit code " + std::to_string(rc) + ")"
                           : ": " + message));
     return false;
@@ -154,6 +161,7 @@ static OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext &context,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(qcompileCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "qcompile: compile a model into an object with a C interface\n");
@@ -186,7 +194,8 @@ int main(int argc, char **argv) {
   llvm::sys::path::append(headerPath, name + ".h");
   llvm::sys::path::append(manifestFile, name + ".json");
   if (withInterface && (headerPath == outputPath || manifestFile == outputPath))
-    return fail("-o '" + outputPath + "' would be overwritten by the header "
+    return fail("-o '" + outputPath +
+                "' would be overwritten by the header "
                 "or the manifest; name the output NAME.o or NAME.so");
   std::unique_ptr<llvm::ToolOutputFile> out, header, manifest;
   auto open = [&](StringRef path) {
@@ -195,8 +204,20 @@ int main(int argc, char **argv) {
       fail(error);
     return file;
   };
-  if (!(out = open(outputPath)))
+  // A shared library is linked to a new file renamed over OUT at the end:
+  // a process that has the old one loaded keeps its (unchanged) mapping.
+  SmallString<256> sharedTemp;
+  std::optional<llvm::FileRemover> removeSharedTemp;
+  if (emit == Emit::Shared) {
+    int fd;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+            outputPath + "-%%%%%%.tmp", fd, sharedTemp))
+      return fail("cannot write '" + outputPath + "': " + ec.message());
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    removeSharedTemp.emplace(sharedTemp);
+  } else if (!(out = open(outputPath))) {
     return 1;
+  }
   if (withInterface &&
       (!(header = open(headerPath)) || !(manifest = open(manifestFile))))
     return 1;
@@ -254,8 +275,7 @@ int main(int argc, char **argv) {
         return fail("cannot write '" + objectPath +
                     "': " + object.error().message());
     }
-    out->os().close();
-    if (!linkShared(arch, objectPath, outputPath))
+    if (!linkShared(arch, objectPath, sharedTemp, outputPath))
       return 1;
     break;
   }
@@ -268,12 +288,15 @@ int main(int argc, char **argv) {
   for (llvm::ToolOutputFile *file : {out.get(), header.get(), manifest.get()}) {
     if (!file)
       continue;
-    if (emit != Emit::Shared || file != out.get()) {
-      file->os().flush();
-      if (file->os().has_error())
-        return fail("cannot write '" + file->getFilename() +
-                    "': " + file->os().error().message());
-    }
+    file->os().flush();
+    if (file->os().has_error())
+      return fail("cannot write '" + file->getFilename() +
+                  "': " + file->os().error().message());
+  }
+  if (emit == Emit::Shared) {
+    if (std::error_code ec = llvm::sys::fs::rename(sharedTemp, outputPath))
+      return fail("cannot write '" + outputPath + "': " + ec.message());
+    removeSharedTemp.reset();
   }
   for (llvm::ToolOutputFile *file : {out.get(), header.get(), manifest.get()})
     if (file)

@@ -216,7 +216,10 @@ def QExpandMath : Pass<"q-expand-math", "mlir::ModuleOp"> {
     MLIR's polynomial approximations in `arith`, so no libm call remains
     and x86-64, AArch64 and the GPU evaluate the same arithmetic. bf16
     conversions become integer arithmetic (round to nearest even), so no
-    libgcc helper is called either.
+    libgcc helper is called either. Last, `vector.fma` becomes `math.fma`
+    (LLVM's `fma`, always fused) rather than the `fmuladd` vector lowering
+    would give, which a backend fuses only when the CPU has FMA: the
+    kernels' accumulations round the same way on every target.
 
     Before: `%y = math.exp %x : f32`
     After: a sequence of `arith.mulf`/`arith.addf`/bit manipulation.

@@ -20,9 +20,8 @@ class SharedModel : public CompiledModel {
 public:
   /// Loads the library at `path`; `manifestPath` empty means the default
   /// one. On failure `error` names the file and what is wrong.
-  static std::unique_ptr<SharedModel> load(llvm::StringRef path,
-                                           llvm::StringRef manifestPath,
-                                           std::string &error);
+  static std::unique_ptr<SharedModel>
+  load(llvm::StringRef path, llvm::StringRef manifestPath, std::string &error);
   /// `model.so` -> `model.json`.
   static std::string defaultManifestPath(llvm::StringRef path);
   ~SharedModel() override;

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace qmlir {
@@ -19,6 +20,19 @@ namespace qmlir {
 using namespace mlir;
 
 namespace {
+/// vector.fma would lower to llvm.fmuladd, which each backend may or may not
+/// fuse; math.fma lowers to llvm.fma, fused everywhere (libm's fmaf where
+/// the CPU has no FMA), so every target rounds once.
+struct VectorFmaToMathFma : OpRewritePattern<vector::FMAOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::FMAOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<math::FmaOp>(op, op.getLhs(), op.getRhs(),
+                                             op.getAcc());
+    return success();
+  }
+};
+
 struct QExpandMathPass : qmlir::impl::QExpandMathBase<QExpandMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -32,6 +46,11 @@ struct QExpandMathPass : qmlir::impl::QExpandMathBase<QExpandMathPass> {
     populateMathPolynomialApproximationPatterns(patterns,
                                                 [](StringRef) { return true; });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    // After the expansions, which would split a math.fma into mul + add.
+    RewritePatternSet fmas(&getContext());
+    fmas.add<VectorFmaToMathFma>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(fmas))))
       return signalPassFailure();
   }
 };

@@ -69,9 +69,9 @@ static FailureOr<int64_t> byteSize(memref::AllocOp alloc,
 /// of their uses in `buffer`. Fails (with a diagnostic) for what the plan
 /// cannot express: a buffer that leaves the function, or one that a loop
 /// carries from the iteration that allocated it into the next.
-static LogicalResult computeLiveRange(Buffer &buffer, Block &body,
-                                      const DenseMap<Operation *, unsigned>
-                                          &order) {
+static LogicalResult
+computeLiveRange(Buffer &buffer, Block &body,
+                 const DenseMap<Operation *, unsigned> &order) {
   auto indexOf = [&](Operation *op) {
     return order.lookup(body.findAncestorOpInBlock(*op));
   };

@@ -64,12 +64,12 @@ std::string workspaceSizeSymbol(StringRef name) {
 
 bool isCIdentifier(StringRef name) {
   static const llvm::StringSet<> keywords = {
-      "auto",     "break",    "case",     "char",   "const",    "continue",
-      "default",  "do",       "double",   "else",   "enum",     "extern",
-      "float",    "for",      "goto",     "if",     "inline",   "int",
-      "long",     "register", "restrict", "return", "short",    "signed",
-      "sizeof",   "static",   "struct",   "switch", "typedef",  "union",
-      "unsigned", "void",     "volatile", "while",  "bool",     "true",
+      "auto",     "break",    "case",     "char",      "const",   "continue",
+      "default",  "do",       "double",   "else",      "enum",    "extern",
+      "float",    "for",      "goto",     "if",        "inline",  "int",
+      "long",     "register", "restrict", "return",    "short",   "signed",
+      "sizeof",   "static",   "struct",   "switch",    "typedef", "union",
+      "unsigned", "void",     "volatile", "while",     "bool",    "true",
       "false",    "_Bool",    "_Complex", "_Imaginary"};
   if (name.empty() || llvm::isDigit(name.front()) || keywords.contains(name))
     return false;
@@ -127,8 +127,8 @@ private:
 
   Value isMisaligned(Value p) {
     Value bits = LLVM::PtrToIntOp::create(b, loc, i64, p);
-    Value low = LLVM::AndOp::create(b, loc, bits,
-                                    constant(i64, kBufferAlignment - 1));
+    Value low =
+        LLVM::AndOp::create(b, loc, bits, constant(i64, kBufferAlignment - 1));
     return LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, low,
                                 constant(i64, 0));
   }
@@ -185,9 +185,8 @@ private:
     status = LLVM::SelectOp::create(
         b, loc, any(misaligned),
         constant(i32, int(AbiStatus::MisalignedBuffer)), status);
-    status = LLVM::SelectOp::create(b, loc, any(nulls),
-                                    constant(i32, int(AbiStatus::NullBuffer)),
-                                    status);
+    status = LLVM::SelectOp::create(
+        b, loc, any(nulls), constant(i32, int(AbiStatus::NullBuffer)), status);
     returnIfError(run, status);
     LLVM::CallOp::create(b, loc, body, args);
     LLVM::ReturnOp::create(b, loc, constant(i32, 0));
@@ -207,10 +206,9 @@ private:
       nulls.push_back(isNull(inputs));
     if (numOutputs)
       nulls.push_back(isNull(outputs));
-    Value status =
-        LLVM::SelectOp::create(b, loc, any(nulls),
-                               constant(i32, int(AbiStatus::NullBuffer)),
-                               constant(i32, 0));
+    Value status = LLVM::SelectOp::create(
+        b, loc, any(nulls), constant(i32, int(AbiStatus::NullBuffer)),
+        constant(i32, 0));
     returnIfError(packed, status);
     SmallVector<Value> args;
     auto load = [&](Value array, unsigned count) {
@@ -261,8 +259,7 @@ static LogicalResult internalize(ModuleOp module) {
     } else if (auto global = dyn_cast<LLVM::GlobalOp>(op)) {
       if (!global.getConstant())
         return global.emitError("the lowered model has the mutable global @")
-               << global.getSymName()
-               << "; a compiled model must be reentrant";
+               << global.getSymName() << "; a compiled model must be reentrant";
       if (global.getLinkage() != LLVM::Linkage::Private)
         global.setLinkageAttr(internal);
     }
@@ -284,8 +281,8 @@ LogicalResult lowerToCInterface(ModuleOp module, StringRef name,
   signature.abiVersion = kAbiVersion;
   if (failed(readSignature(main, signature)))
     return failure();
-  for (StringRef symbol : {runSymbol(name), runPackedSymbol(name),
-                           workspaceSizeSymbol(name)})
+  for (StringRef symbol :
+       {runSymbol(name), runPackedSymbol(name), workspaceSizeSymbol(name)})
     if (module.lookupSymbol(symbol))
       return module.emitError("the module already defines @")
              << symbol << ", a symbol of the model's C interface";

@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Target/Object/ModelSignature.h"
-#include "qmlir/Target/Object/CInterface.h"
 #include "qmlir/Target/ONNX/Import.h"
+#include "qmlir/Target/Object/CInterface.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -113,8 +113,7 @@ static bool describeElement(Type type, TensorInfo &info) {
     quant.zeroPoints = {u.getZeroPoint()};
   } else if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
     quant.scales.assign(a.getScales().begin(), a.getScales().end());
-    quant.zeroPoints.assign(a.getZeroPoints().begin(),
-                            a.getZeroPoints().end());
+    quant.zeroPoints.assign(a.getZeroPoints().begin(), a.getZeroPoints().end());
     quant.axis = a.getQuantizedDimension();
   } else {
     return false;
@@ -182,8 +181,7 @@ static llvm::json::Value toJSON(const TensorInfo &t) {
   o["c_type"] = t.cType();
   o["shape"] = llvm::json::Array(t.shape);
   o["bytes"] = t.byteSize();
-  o["quantization"] =
-      t.quant ? toJSON(*t.quant) : llvm::json::Value(nullptr);
+  o["quantization"] = t.quant ? toJSON(*t.quant) : llvm::json::Value(nullptr);
   return o;
 }
 
@@ -276,8 +274,7 @@ bool fromJSON(const llvm::json::Value &v, ModelSignature &s,
               llvm::json::Path path) {
   llvm::json::ObjectMapper o(v, path);
   if (!o || !o.map("name", s.name) || !o.map("abi_version", s.abiVersion) ||
-      !o.map("target", s.target) ||
-      !o.map("workspace_size", s.workspaceSize) ||
+      !o.map("target", s.target) || !o.map("workspace_size", s.workspaceSize) ||
       !o.map("inputs", s.inputs) || !o.map("outputs", s.outputs))
     return false;
   if (!isCIdentifier(s.name)) {

@@ -32,3 +32,13 @@ func.func @bf16(%x: f32, %y: bf16) -> (bf16, f32) {
   %1 = arith.extf %y : bf16 to f32
   return %0, %1 : bf16, f32
 }
+
+// vector.fma becomes math.fma (LLVM's fma, always fused), not left for the
+// fmuladd lowering that fuses only where the CPU has FMA.
+// CHECK-LABEL: func.func @fused_multiply_add
+// CHECK: math.fma %arg0, %arg1, %arg2 : vector<16xf32>
+// CHECK-NOT: vector.fma
+func.func @fused_multiply_add(%a: vector<16xf32>, %b: vector<16xf32>, %c: vector<16xf32>) -> vector<16xf32> {
+  %0 = vector.fma %a, %b, %c : vector<16xf32>
+  return %0 : vector<16xf32>
+}

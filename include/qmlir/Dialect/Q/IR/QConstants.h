@@ -1,0 +1,31 @@
+//===- QConstants.h - reading and writing weight constants ------*- C++ -*-===//
+//
+// Part of qmlir. The one place passes read and rewrite weights (BN folding,
+// quantization, packing, LoRA merge): `q.constant` values held as dense
+// attributes or dense_resource blobs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_DIALECT_Q_IR_QCONSTANTS_H
+#define QMLIR_DIALECT_Q_IR_QCONSTANTS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <optional>
+#include <vector>
+
+namespace qmlir::q {
+
+/// The elements of `value` when it is an f32 `q.constant` (row-major).
+std::optional<std::vector<float>> readF32Constant(mlir::Value value);
+
+/// A `q.constant` of `type` (f32) holding `data`: a dense attribute when
+/// small, else a dense_resource blob named `name` (64-byte aligned).
+mlir::Value buildF32Constant(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType type,
+                             llvm::ArrayRef<float> data, llvm::StringRef name);
+
+} // namespace qmlir::q
+
+#endif // QMLIR_DIALECT_Q_IR_QCONSTANTS_H

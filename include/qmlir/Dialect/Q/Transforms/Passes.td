@@ -1,0 +1,81 @@
+//===- Passes.td - passes on the q dialect -----------------*- tablegen -*-===//
+//
+// Part of qmlir.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_DIALECT_Q_TRANSFORMS_PASSES_TD
+#define QMLIR_DIALECT_Q_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QFoldBatchNorm : Pass<"q-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference batch normalization into the convolution before it";
+  let description = [{
+    `q.batch_norm` of a `q.conv` result (the conv's only use), with constant
+    weight, bias and batch-norm parameters, becomes one `q.conv` with
+    `W'[m] = W[m] * scale[m] / sqrt(var[m] + eps)` and
+    `b'[m] = (b[m] - mean[m]) * scale[m] / sqrt(var[m] + eps) + bias[m]`
+    (computed in double, rounded once to f32). This is the graph
+    preparation calibration and quantization run on: the folded conv is
+    what gets quantized. Other batch norms are left alone.
+
+    Before:
+    ```mlir
+    %c = q.conv %x, %w, %b {...} : (...) -> tensor<1x8x32x32xf32>
+    %y = q.batch_norm %c, %s, %t, %m, %v : (...) -> tensor<1x8x32x32xf32>
+    ```
+    After:
+    ```mlir
+    %y = q.conv %x, %w2, %b2 {...} : (...) -> tensor<1x8x32x32xf32>
+    ```
+  }];
+}
+
+def QCalibrate : Pass<"q-calibrate", "mlir::ModuleOp"> {
+  let summary = "Run the float model on sample inputs and record activation ranges";
+  let description = [{
+    Compiles a copy of `@main` that also returns every f32 tensor an op
+    produces, runs it on each sample of `data` and gathers statistics per
+    tensor (`qmlir/Quant/Calibration.h`: min/max, the mean of per-sample
+    min/max, a histogram of |x| with power-of-two bins). Memory does not
+    grow with the number of samples: one sample is in memory at a time.
+
+    `data` is a folder of samples, either ONNX `test_data_set_N` folders
+    (`input_K.pb` for the K-th input) or one folder per sample holding
+    `NAME.npy` for each input NAME. With `cache`, statistics are read from
+    that JSON file when it exists (no data needed) and written to it
+    otherwise; caches written over shards of a data set can be merged.
+
+    Each op gets `q.calibration`, one dictionary per result (`{}` for
+    results not observed) with the selected range `lo`, `hi` (by `method`:
+    minmax, avg-minmax, percentile, entropy, mse), the observed `min`,
+    `max` and the `samples` count; with `per-channel`, also `channel_lo` /
+    `channel_hi` (min/max along dimension 1). Inputs get the same
+    dictionary as an argument attribute. A progress line goes to stderr
+    when it is a terminal; otherwise one summary line.
+
+    Before:
+    ```mlir
+    %0 = q.relu %arg0 : tensor<1x8xf32>
+    ```
+    After:
+    ```mlir
+    %0 = q.relu %arg0 {q.calibration = [{hi = 3.5 : f32, lo = 0.0 : f32, max = 3.5 : f32, min = 0.0 : f32, samples = 4 : i64} ]} : tensor<1x8xf32>
+    ```
+  }];
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"",
+           "Folder of calibration samples">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "minmax, avg-minmax, percentile, entropy or mse">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.999",
+           "Percentile of |x| kept by the percentile method">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"false",
+           "Also record min/max per channel (dimension 1)">,
+    Option<"cache", "cache", "std::string", /*default=*/"",
+           "JSON file of statistics: read if present, else written">,
+  ];
+}
+
+#endif // QMLIR_DIALECT_Q_TRANSFORMS_PASSES_TD

@@ -1,0 +1,66 @@
+//===- QConstants.cpp - reading and writing weight constants --------------===//
+//
+// Part of qmlir.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/Q/IR/QConstants.h"
+#include "qmlir/Dialect/Q/IR/QOps.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+/// Constants of at most this many elements stay dense attributes, as the
+/// importer keeps them.
+static constexpr int64_t kSmallConstantElements = 16;
+static constexpr size_t kResourceAlignment = 64;
+
+std::optional<std::vector<float>> qmlir::q::readF32Constant(Value value) {
+  auto cst = value.getDefiningOp<q::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(cst.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  Attribute attr = cst.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> bytes = blob->getData();
+    if (static_cast<int64_t>(bytes.size()) !=
+        type.getNumElements() * static_cast<int64_t>(sizeof(float)))
+      return std::nullopt;
+    std::vector<float> out(type.getNumElements());
+    std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+  }
+  return std::nullopt;
+}
+
+Value qmlir::q::buildF32Constant(OpBuilder &b, Location loc,
+                                 RankedTensorType type, ArrayRef<float> data,
+                                 StringRef name) {
+  ElementsAttr attr;
+  if (static_cast<int64_t>(data.size()) <= kSmallConstantElements) {
+    attr = DenseElementsAttr::get(type, data);
+  } else {
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                       data.size() * sizeof(float)),
+        kResourceAlignment);
+    attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+  }
+  return q::ConstantOp::create(b, loc, type, attr);
+}

@@ -24,6 +24,10 @@ PACKAGES=(
   # AArch64 objects from qcompile: linked with the cross driver, run under
   # qemu-user (test/E2E/aot-aarch64.test).
   gcc-aarch64-linux-gnu qemu-user
+  # Fashion-MNIST, the real data of test/E2E/fashion-mnist.test. Training
+  # the example model also needs python3-torch, which no test does:
+  # examples/fashion_mnist/train.py says how to install it.
+  dataset-fashion-mnist
 )
 
 missing=()

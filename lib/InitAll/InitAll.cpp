@@ -91,6 +91,7 @@ void qmlir::registerAllDialects(DialectRegistry &registry) {
 void qmlir::registerAllPasses() {
   qmlir::registerQConversionPasses();
   qmlir::registerQTransformsPasses();
+  qmlir::registerPTQPipeline();
   qmlir::registerPipelines();
   registerTransformsPasses();
   registerConversionPasses();

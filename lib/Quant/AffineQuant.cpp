@@ -24,8 +24,8 @@ AffineParams qmlir::quant::asymmetricFromRange(float rmin, float rmax,
     return p; // scale 1, zero point 0 (qmin when 0 is not representable)
   p.scale = span / static_cast<float>(range.qmax - range.qmin);
   float zp = roundHalfEven(static_cast<float>(range.qmin) - rmin / p.scale);
-  p.zeroPoint = std::clamp<int64_t>(static_cast<int64_t>(zp), range.qmin,
-                                    range.qmax);
+  p.zeroPoint =
+      std::clamp<int64_t>(static_cast<int64_t>(zp), range.qmin, range.qmax);
   return p;
 }
 

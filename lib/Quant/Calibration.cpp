@@ -82,24 +82,27 @@ void TensorStats::observe(const float *data, int64_t count) {
   ++samples;
 
   double absmax = std::max(std::fabs(smin), std::fabs(smax));
+  if (histogram.empty())
+    histogram.assign(kBins, 0.0);
   if (absmax > 0.0) {
     int e = exponentFor(absmax);
     if (!hasWidth) {
-      double zeros = histogram.empty() ? 0.0 : histogram[0];
-      histogram.assign(kBins, 0.0);
-      histogram[0] = zeros;
       widthExponent = e;
       hasWidth = true;
     } else {
       growTo(e);
     }
-  } else if (histogram.empty()) {
-    histogram.assign(kBins, 0.0);
   }
+  // Exact zeros (ReLU outputs, padding) are counted apart: every affine
+  // quantization represents 0 exactly, so they carry no error, and as a
+  // spike in the first bin they would dominate the entropy search.
   for (int64_t i = 0; i < count; ++i) {
     double a = std::fabs(data[i]);
-    int64_t bin = hasWidth ? static_cast<int64_t>(std::ldexp(a, -widthExponent))
-                           : 0;
+    if (a == 0.0) {
+      zeros += 1.0;
+      continue;
+    }
+    int64_t bin = static_cast<int64_t>(std::ldexp(a, -widthExponent));
     histogram[std::min<int64_t>(bin, kBins - 1)] += 1.0;
   }
 }
@@ -117,6 +120,7 @@ void TensorStats::merge(const TensorStats &other) {
   avgMin = (avgMin * samples + other.avgMin * other.samples) / total;
   avgMax = (avgMax * samples + other.avgMax * other.samples) / total;
   samples += other.samples;
+  zeros += other.zeros;
   TensorStats rhs = other;
   if (!hasWidth && rhs.hasWidth) {
     std::swap(histogram, rhs.histogram);
@@ -131,16 +135,18 @@ void TensorStats::merge(const TensorStats &other) {
   }
   if (histogram.empty())
     histogram.assign(kBins, 0.0);
-  for (int64_t i = 0; i < kBins && i < static_cast<int64_t>(rhs.histogram.size());
-       ++i)
+  for (int64_t i = 0;
+       i < kBins && i < static_cast<int64_t>(rhs.histogram.size()); ++i)
     histogram[i] += rhs.histogram[i];
 }
 
 double TensorStats::percentileThreshold(double fraction) const {
-  double total = 0.0;
+  double total = zeros;
   for (double c : histogram)
     total += c;
-  double target = fraction * total, cumulative = 0.0;
+  double target = fraction * total, cumulative = zeros;
+  if (cumulative >= target)
+    return binWidth();
   for (int64_t i = 0; i < kBins; ++i) {
     cumulative += histogram[i];
     if (cumulative >= target)
@@ -164,7 +170,8 @@ double TensorStats::entropyThreshold() const {
     expanded.assign(bins, 0.0);
     int64_t merged = bins / levels;
     for (int64_t j = 0; j < levels; ++j) {
-      int64_t start = j * merged, stop = j == levels - 1 ? bins : start + merged;
+      int64_t start = j * merged,
+              stop = j == levels - 1 ? bins : start + merged;
       double mass = 0.0;
       int64_t nonEmpty = 0;
       for (int64_t i = start; i < stop; ++i) {
@@ -265,12 +272,10 @@ llvm::json::Value TensorStats::toJSON() const {
   llvm::json::Array hist;
   for (double c : histogram)
     hist.push_back(c);
-  llvm::json::Object o{{"samples", samples},
-                       {"min", min},
-                       {"max", max},
-                       {"avg_min", avgMin},
-                       {"avg_max", avgMax},
-                       {"histogram", std::move(hist)}};
+  llvm::json::Object o{
+      {"samples", samples},          {"min", min},        {"max", max},
+      {"avg_min", avgMin},           {"avg_max", avgMax}, {"zeros", zeros},
+      {"histogram", std::move(hist)}};
   if (hasWidth)
     o["width_exponent"] = widthExponent;
   return llvm::json::Value(std::move(o));
@@ -301,6 +306,10 @@ TensorStats::fromJSON(const llvm::json::Value &value) {
   s.max = static_cast<float>(*mx);
   s.avgMin = *amn;
   s.avgMax = *amx;
+  std::optional<double> z = o->getNumber("zeros");
+  if (!z || *z < 0)
+    return fail("missing or invalid zeros count");
+  s.zeros = *z;
   for (const llvm::json::Value &c : *hist) {
     std::optional<double> v = c.getAsNumber();
     if (!v || *v < 0)

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/Dialect/Q/Transforms/Passes.h"
 #include "qmlir/InitAll.h"
 #include "qmlir/Target/ONNX/Import.h"
 #include "qmlir/Target/Object/CInterface.h"
@@ -84,6 +85,25 @@ static cl::opt<unsigned> optLevel(cl::cat(qcompileCategory), "O", cl::Prefix,
                                   cl::desc("Optimization level 0-3 "
                                            "(default 3)"),
                                   cl::init(3));
+static cl::opt<std::string> quantScheme(
+    cl::cat(qcompileCategory), "quant",
+    cl::desc("Quantize before compiling: int8 (static post-training: "
+             "calibrated activations, per-channel int8 weights)"),
+    cl::value_desc("SCHEME"));
+static cl::opt<std::string> calibData(
+    cl::cat(qcompileCategory), "calib-data",
+    cl::desc("Calibration samples for --quant: test_data_set_N folders or "
+             "one folder per sample of NAME.npy"),
+    cl::value_desc("DIR"));
+static cl::opt<std::string> calibMethod(
+    cl::cat(qcompileCategory), "calib-method",
+    cl::desc("minmax (default), avg-minmax, percentile, entropy or mse"),
+    cl::value_desc("METHOD"), cl::init("minmax"));
+static cl::opt<std::string> calibCache(
+    cl::cat(qcompileCategory), "calib-cache",
+    cl::desc("Calibration statistics file: read when it exists, else "
+             "written"),
+    cl::value_desc("FILE"));
 static cl::opt<std::string>
     linker(cl::cat(qcompileCategory), "linker",
            cl::desc("C compiler driver that links --emit=shared (default: "
@@ -167,6 +187,17 @@ int main(int argc, char **argv) {
       "qcompile: compile a model into an object with a C interface\n");
 
   // Everything that needs no model is checked first.
+  if (!quantScheme.empty() && quantScheme != "int8")
+    return fail("--quant=" + quantScheme + " is not supported (int8 is)");
+  if (quantScheme.empty() &&
+      (calibData.getNumOccurrences() || calibMethod.getNumOccurrences() ||
+       calibCache.getNumOccurrences()))
+    return fail("--calib-data, --calib-method and --calib-cache apply to "
+                "--quant only");
+  if (!quantScheme.empty() && calibData.empty() &&
+      (calibCache.empty() || !llvm::sys::fs::exists(calibCache)))
+    return fail("--quant=" + quantScheme +
+                " needs --calib-data DIR (or an existing --calib-cache)");
   if (linker.getNumOccurrences() && emit != Emit::Shared)
     return fail("--linker applies to --emit=shared only");
   if (optLevel.getNumOccurrences() && emit == Emit::MLIR)
@@ -242,6 +273,16 @@ int main(int argc, char **argv) {
   options.vectorBits = shape.bits;
   options.vectorRegisters = shape.registers;
   ModelSignature signature;
+  if (!quantScheme.empty()) {
+    PTQPipelineOptions ptq;
+    ptq.data = calibData;
+    ptq.method = calibMethod;
+    ptq.cache = calibCache;
+    PassManager pm(&context);
+    buildPTQInt8Pipeline(pm, ptq);
+    if (failed(pm.run(*module)))
+      return 1;
+  }
   if (failed(lowerToCInterface(*module, name, options, signature)))
     return 1;
   signature.target = target->info;

@@ -39,8 +39,7 @@ TEST(AffineQuant, RangeIsExtendedToIncludeZero) {
 }
 
 TEST(AffineQuant, SymmetricInt8) {
-  AffineParams p =
-      symmetricFromRange(-3.0f, 12.7f, IntRange::int8Symmetric());
+  AffineParams p = symmetricFromRange(-3.0f, 12.7f, IntRange::int8Symmetric());
   EXPECT_FLOAT_EQ(p.scale, 0.1f);
   EXPECT_EQ(p.zeroPoint, 0);
   EXPECT_EQ(quantize(-100.0f, p), -127); // never -128

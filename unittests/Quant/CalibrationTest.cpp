@@ -52,6 +52,7 @@ TEST(Calibration, HistogramWidthIsAPowerOfTwoThatGrows) {
   for (double c : s.getHistogram())
     total += c;
   EXPECT_EQ(total, 3.0); // nothing lost when bins merge
+  EXPECT_EQ(s.getZeros(), 0.0);
 }
 
 TEST(Calibration, MergingShardsEqualsObservingEverything) {
@@ -105,6 +106,21 @@ TEST(Calibration, EntropyClipsAHeavyTail) {
   EXPECT_GT(e, 1.0f);
 }
 
+TEST(Calibration, ZerosAreCountedApart) {
+  // Half exact zeros (a ReLU output): the entropy threshold follows the
+  // non-zero values, not the spike at zero.
+  std::vector<float> v = normal(100000, 1.0f, 7);
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = i % 2 ? std::fabs(v[i]) : 0.0f;
+  TensorStats s;
+  s.observe(v.data(), v.size());
+  EXPECT_EQ(s.getZeros(), 50000.0);
+  float e = s.range(CalibrationMethod::Entropy).second;
+  EXPECT_GT(e, 2.0f);
+  // The 50th percentile of |x| is 0 (the zeros), rounded up to one bin.
+  EXPECT_LT(s.range(CalibrationMethod::Percentile, 50.0).second, 0.01f);
+}
+
 TEST(Calibration, AllZeros) {
   std::vector<float> z(16, 0.0f);
   TensorStats s;
@@ -130,9 +146,14 @@ TEST(Calibration, JSONErrors) {
   EXPECT_EQ(llvm::toString(r.takeError()),
             "calibration statistics: missing or invalid "
             "samples/min/max/avg_min/avg_max/histogram");
-  llvm::json::Value shortHist = llvm::json::Object{
-      {"samples", 1}, {"min", 0}, {"max", 1}, {"avg_min", 0},
-      {"avg_max", 1}, {"histogram", llvm::json::Array{1, 2}}};
+  llvm::json::Value shortHist =
+      llvm::json::Object{{"samples", 1},
+                         {"min", 0},
+                         {"max", 1},
+                         {"avg_min", 0},
+                         {"avg_max", 1},
+                         {"zeros", 0},
+                         {"histogram", llvm::json::Array{1, 2}}};
   r = TensorStats::fromJSON(shortHist);
   ASSERT_FALSE(static_cast<bool>(r));
   EXPECT_EQ(llvm::toString(r.takeError()),
@@ -141,7 +162,6 @@ TEST(Calibration, JSONErrors) {
 
 TEST(Calibration, MethodNames) {
   EXPECT_EQ(parseCalibrationMethod("entropy"), CalibrationMethod::Entropy);
-  EXPECT_EQ(parseCalibrationMethod("avg-minmax"),
-            CalibrationMethod::AvgMinMax);
+  EXPECT_EQ(parseCalibrationMethod("avg-minmax"), CalibrationMethod::AvgMinMax);
   EXPECT_FALSE(parseCalibrationMethod("kl").has_value());
 }

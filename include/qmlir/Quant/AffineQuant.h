@@ -1,4 +1,5 @@
-//===- AffineQuant.h - affine quantization parameters and rounding -*- C++ -*-===//
+//===- AffineQuant.h - affine quantization parameters and rounding -*- C++
+//-*-===//
 //
 // Part of qmlir. The numerics contract of DESIGN.md §4 in one place, shared
 // by the passes that choose scales and the checks that verify them:

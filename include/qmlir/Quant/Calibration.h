@@ -1,4 +1,5 @@
-//===- Calibration.h - activation statistics and range selection -*- C++ -*-===//
+//===- Calibration.h - activation statistics and range selection -*- C++
+//-*-===//
 //
 // Part of qmlir. What calibration records about one tensor and how a
 // quantization range is chosen from it (DESIGN.md §4, NUMERICS.md):
@@ -49,9 +50,10 @@ public:
   llvm::json::Value toJSON() const;
   static llvm::Expected<TensorStats> fromJSON(const llvm::json::Value &value);
 
-  /// Histogram of |x|: bin i counts |x| in [i * width, (i + 1) * width).
+  /// Histogram of |x| != 0: bin i counts |x| in [i * width, (i + 1) * width).
   const std::vector<double> &getHistogram() const { return histogram; }
   double getBinWidth() const { return binWidth(); }
+  double getZeros() const { return zeros; }
 
 private:
   double binWidth() const;
@@ -65,6 +67,7 @@ private:
   int64_t samples = 0;
   float min = 0.0f, max = 0.0f;
   double avgMin = 0.0, avgMax = 0.0; // means of per-sample min and max
+  double zeros = 0.0;                // exact zeros, kept out of the histogram
   /// Bin width 2^widthExponent; meaningful once something non-zero was seen.
   int widthExponent = 0;
   bool hasWidth = false;

@@ -37,8 +37,7 @@ struct Contraction {
   /// Scalar A(m, k...).
   std::function<Value(OpBuilder &, Location, Value, ValueRange)> loadA;
   /// B(k..., m, n0 .. n0 + lanes) as a vector of `vl` lanes.
-  std::function<Value(OpBuilder &, Location, ValueRange, Value, Value,
-                      int64_t)>
+  std::function<Value(OpBuilder &, Location, ValueRange, Value, Value, int64_t)>
       loadB;
   /// Does B depend on m (convolution rows) or not (matmul, filters)?
   bool bDependsOnM = false;
@@ -125,11 +124,10 @@ buildReductionLoops(OpBuilder &b, Location loc, ArrayRef<int64_t> extents,
   }
   auto loop = scf::ForOp::create(
       b, loc, idx(b, loc, 0), idx(b, loc, extents.front()), idx(b, loc, 1),
-      iterArgs,
-      [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
+      iterArgs, [&](OpBuilder &nb, Location nl, Value iv, ValueRange args) {
         ivs.push_back(iv);
-        SmallVector<Value> r = buildReductionLoops(
-            nb, nl, extents.drop_front(), args, ivs, body);
+        SmallVector<Value> r =
+            buildReductionLoops(nb, nl, extents.drop_front(), args, ivs, body);
         ivs.pop_back();
         scf::YieldOp::create(nb, nl, r);
       });
@@ -187,13 +185,12 @@ static void emitRowBlocks(OpBuilder &b, Location loc, const Contraction &c,
   if (full == blk.mr) {
     emitBlock(b, loc, c, idx(b, loc, 0), blk.mr, n0, u, lastLanes, blk.vl);
   } else if (full > 0) {
-    scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, full),
-                       idx(b, loc, blk.mr), ValueRange(),
-                       [&](OpBuilder &nb, Location nl, Value m0, ValueRange) {
-                         emitBlock(nb, nl, c, m0, blk.mr, n0, u, lastLanes,
-                                   blk.vl);
-                         scf::YieldOp::create(nb, nl);
-                       });
+    scf::ForOp::create(
+        b, loc, idx(b, loc, 0), idx(b, loc, full), idx(b, loc, blk.mr),
+        ValueRange(), [&](OpBuilder &nb, Location nl, Value m0, ValueRange) {
+          emitBlock(nb, nl, c, m0, blk.mr, n0, u, lastLanes, blk.vl);
+          scf::YieldOp::create(nb, nl);
+        });
   }
   if (c.m > full)
     emitBlock(b, loc, c, idx(b, loc, full), c.m - full, n0, u, lastLanes,
@@ -240,15 +237,14 @@ static void buildParallelLoops(
     ivs.pop_back();
     return;
   }
-  scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, extents.front()),
-                     idx(b, loc, 1), ValueRange(),
-                     [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
-                       ivs.push_back(iv);
-                       buildParallelLoops(nb, nl, extents.drop_front(), ivs,
-                                          body);
-                       ivs.pop_back();
-                       scf::YieldOp::create(nb, nl);
-                     });
+  scf::ForOp::create(
+      b, loc, idx(b, loc, 0), idx(b, loc, extents.front()), idx(b, loc, 1),
+      ValueRange(), [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
+        ivs.push_back(iv);
+        buildParallelLoops(nb, nl, extents.drop_front(), ivs, body);
+        ivs.pop_back();
+        scf::YieldOp::create(nb, nl);
+      });
 }
 
 /// Static f32 buffers whose innermost dimension is contiguous.
@@ -292,8 +288,7 @@ static Contraction matmulContraction(Value a, Value bMem, Value cMem,
                 int64_t lanes) {
     return loadRow(b, loc, bMem, concat(pre, {k[0], n0}), vl, lanes, 1);
   };
-  c.loadC = [=](OpBuilder &b, Location loc, Value m, Value n0,
-                int64_t lanes) {
+  c.loadC = [=](OpBuilder &b, Location loc, Value m, Value n0, int64_t lanes) {
     return loadRow(b, loc, cMem, concat(pre, {m, n0}), vl, lanes, 1);
   };
   c.storeC = [=](OpBuilder &b, Location loc, Value v, Value m, Value n0,
@@ -356,24 +351,24 @@ static void forEachRowVector(
         body) {
   int64_t row = shape.back(), full = row / vl * vl;
   SmallVector<Value> ivs;
-  buildParallelLoops(
-      b, loc, shape.drop_back(), ivs,
-      [&](OpBuilder &nb, Location nl, ArrayRef<Value> lead) {
-        SmallVector<Value> leadCopy(lead.begin(), lead.end());
-        if (full == vl) {
-          body(nb, nl, leadCopy, idx(nb, nl, 0), vl);
-        } else if (full > 0) {
-          scf::ForOp::create(
-              nb, nl, idx(nb, nl, 0), idx(nb, nl, full), idx(nb, nl, vl),
-              ValueRange(),
-              [&](OpBuilder &ib, Location il, Value col, ValueRange) {
-                body(ib, il, leadCopy, col, vl);
-                scf::YieldOp::create(ib, il);
-              });
-        }
-        if (row > full)
-          body(nb, nl, leadCopy, idx(nb, nl, full), row - full);
-      });
+  buildParallelLoops(b, loc, shape.drop_back(), ivs,
+                     [&](OpBuilder &nb, Location nl, ArrayRef<Value> lead) {
+                       SmallVector<Value> leadCopy(lead.begin(), lead.end());
+                       if (full == vl) {
+                         body(nb, nl, leadCopy, idx(nb, nl, 0), vl);
+                       } else if (full > 0) {
+                         scf::ForOp::create(nb, nl, idx(nb, nl, 0),
+                                            idx(nb, nl, full), idx(nb, nl, vl),
+                                            ValueRange(),
+                                            [&](OpBuilder &ib, Location il,
+                                                Value col, ValueRange) {
+                                              body(ib, il, leadCopy, col, vl);
+                                              scf::YieldOp::create(ib, il);
+                                            });
+                       }
+                       if (row > full)
+                         body(nb, nl, leadCopy, idx(nb, nl, full), row - full);
+                     });
 }
 
 /// A vector of `vl` elements of any type at `indices`, masked to `lanes`
@@ -387,8 +382,8 @@ static Value loadVector(OpBuilder &b, Location loc, Value mem,
     return vector::LoadOp::create(b, loc, type, mem, indices);
   Value mask = vector::ConstantMaskOp::create(
       b, loc, VectorType::get({vl}, b.getI1Type()), ArrayRef<int64_t>{lanes});
-  Value pass = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type, fill));
+  Value pass =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, fill));
   return vector::MaskedLoadOp::create(b, loc, type, mem, indices, mask, pass);
 }
 
@@ -396,8 +391,7 @@ static Value loadVector(OpBuilder &b, Location loc, Value mem,
 /// target's vector width, so every target adds in the same order.
 constexpr int64_t kReductionLanes = 16;
 
-struct QMicroKernelsPass
-    : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
+struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
   using Base::Base;
 
   Blocking blockingFor(bool rowsShareB) const {
@@ -418,8 +412,7 @@ struct QMicroKernelsPass
   LogicalResult lowerMatmul(OpBuilder &b, linalg::MatmulOp op) {
     Value a = op.getDpsInputs()[0], bm = op.getDpsInputs()[1],
           c = op.getDpsInits()[0];
-    if (op.getIndexingMapsArray() !=
-        op.getDefaultIndexingMaps(op.getContext()))
+    if (op.getIndexingMapsArray() != op.getDefaultIndexingMaps(op.getContext()))
       return failure();
     if (!isKernelOperand(a) || !isKernelOperand(bm) || !isKernelOperand(c))
       return failure();
@@ -432,20 +425,18 @@ struct QMicroKernelsPass
   LogicalResult lowerBatchMatmul(OpBuilder &b, linalg::BatchMatmulOp op) {
     Value a = op.getDpsInputs()[0], bm = op.getDpsInputs()[1],
           c = op.getDpsInits()[0];
-    if (op.getIndexingMapsArray() !=
-        op.getDefaultIndexingMaps(op.getContext()))
+    if (op.getIndexingMapsArray() != op.getDefaultIndexingMaps(op.getContext()))
       return failure();
     if (!isKernelOperand(a) || !isKernelOperand(bm) || !isKernelOperand(c))
       return failure();
     Blocking blk = blockingFor(true);
     int64_t batch = cast<MemRefType>(c.getType()).getDimSize(0);
     SmallVector<Value> ivs;
-    buildParallelLoops(b, op.getLoc(), {batch}, ivs,
-                       [&](OpBuilder &nb, Location nl, ArrayRef<Value> iv) {
-                         emitContraction(
-                             nb, nl, matmulContraction(a, bm, c, iv, blk.vl),
-                             blk);
-                       });
+    buildParallelLoops(
+        b, op.getLoc(), {batch}, ivs,
+        [&](OpBuilder &nb, Location nl, ArrayRef<Value> iv) {
+          emitContraction(nb, nl, matmulContraction(a, bm, c, iv, blk.vl), blk);
+        });
     return success();
   }
 
@@ -519,8 +510,8 @@ struct QMicroKernelsPass
                         int64_t lanes) {
             return loadRow(b, loc, out, {n, m, row, n0}, vl, lanes, 1);
           };
-          c.storeC = [=](OpBuilder &b, Location loc, Value v, Value m,
-                         Value n0, int64_t lanes) {
+          c.storeC = [=](OpBuilder &b, Location loc, Value v, Value m, Value n0,
+                         int64_t lanes) {
             storeRow(b, loc, v, out, {n, m, row, n0}, vl, lanes);
           };
           emitContraction(nb, nl, c, blk);
@@ -647,8 +638,8 @@ struct QMicroKernelsPass
         fromType.getElementType() != toType.getElementType() ||
         !isVectorElement(fromType.getElementType()))
       return failure();
-    int64_t run = std::min(contiguousTrailingDims(from),
-                           contiguousTrailingDims(to));
+    int64_t run =
+        std::min(contiguousTrailingDims(from), contiguousTrailingDims(to));
     if (run == 0)
       return failure();
     Location loc = op.getLoc();
@@ -777,8 +768,8 @@ struct QMicroKernelsPass
               [&](OpBuilder &ib, Location il, Value col, ValueRange acc) {
                 SmallVector<Value> where = at;
                 where.push_back(col);
-                Value x = loadVector(ib, il, flat, where, lanes, lanes,
-                                     neutralAttr);
+                Value x =
+                    loadVector(ib, il, flat, where, lanes, lanes, neutralAttr);
                 scf::YieldOp::create(ib, il,
                                      combineVec(ib, il, x, acc.front()));
               });
@@ -786,8 +777,8 @@ struct QMicroKernelsPass
           if (run > full) {
             SmallVector<Value> where = at;
             where.push_back(idx(nb, nl, full));
-            Value x = loadVector(nb, nl, flat, where, lanes, run - full,
-                                 neutralAttr);
+            Value x =
+                loadVector(nb, nl, flat, where, lanes, run - full, neutralAttr);
             acc = combineVec(nb, nl, x, acc);
           }
           Value total = vector::ReductionOp::create(nb, nl, *kind, acc);
@@ -817,8 +808,8 @@ struct QMicroKernelsPass
                                  f.getDpsInputs()[0]);
               })
               .Case([&](linalg::MapOp m) -> LogicalResult {
-                auto yield =
-                    cast<linalg::YieldOp>(m.getMapper().front().getTerminator());
+                auto yield = cast<linalg::YieldOp>(
+                    m.getMapper().front().getTerminator());
                 if (m.getNumDpsInputs() != 0 || yield.getNumOperands() != 1 ||
                     yield.getOperand(0).getParentRegion() == &m.getMapper())
                   return failure();
@@ -826,17 +817,14 @@ struct QMicroKernelsPass
                                  yield.getOperand(0));
               })
               .Case([&](linalg::CopyOp c) { return lowerCopy(rb, c); })
-              .Case([&](linalg::GenericOp g) {
-                return lowerReduction(rb, g);
-              })
+              .Case([&](linalg::GenericOp g) { return lowerReduction(rb, g); })
               .Default([](Operation *) { return failure(); });
       if (succeeded(moved)) {
         op->erase();
         continue;
       }
       if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp,
-               linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(
-              op))
+               linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op))
         continue;
       stageStridedOperands(op);
       OpBuilder b(op);

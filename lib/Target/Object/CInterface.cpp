@@ -287,11 +287,22 @@ LogicalResult lowerToCInterface(ModuleOp module, StringRef name,
       return module.emitError("the module already defines @")
              << symbol << ", a symbol of the model's C interface";
 
-  // Names were read; LLVM has no use for them on parameters.
+  // Names were read; LLVM has no use for them, nor for the other q
+  // annotations (calibration ranges) on parameters.
+  auto qAttrs = [](DictionaryAttr attrs) {
+    SmallVector<StringAttr> names;
+    if (attrs)
+      for (NamedAttribute a : attrs)
+        if (a.getName().strref().starts_with("q."))
+          names.push_back(a.getName());
+    return names;
+  };
   for (unsigned i = 0; i < main.getNumArguments(); ++i)
-    main.removeArgAttr(i, StringAttr::get(ctx, kONNXNameAttr));
+    for (StringAttr attr : qAttrs(main.getArgAttrDict(i)))
+      main.removeArgAttr(i, attr);
   for (unsigned i = 0; i < main.getNumResults(); ++i)
-    main.removeResultAttr(i, StringAttr::get(ctx, kONNXNameAttr));
+    for (StringAttr attr : qAttrs(main.getResultAttrDict(i)))
+      main.removeResultAttr(i, attr);
 
   PassManager pm(ctx);
   buildQToLLVMPipeline(pm, options);

@@ -64,3 +64,30 @@ Value qmlir::q::buildF32Constant(OpBuilder &b, Location loc,
   }
   return q::ConstantOp::create(b, loc, type, attr);
 }
+
+Value qmlir::q::buildIntConstant(OpBuilder &b, Location loc,
+                                 RankedTensorType type, ArrayRef<int64_t> data,
+                                 StringRef name) {
+  auto elem = cast<IntegerType>(type.getElementType());
+  unsigned width = elem.getWidth();
+  // Attributes store integers signless; the constant's type carries ui*.
+  auto storageType = type.clone(IntegerType::get(b.getContext(), width));
+  ElementsAttr attr;
+  if (static_cast<int64_t>(data.size()) <= kSmallConstantElements) {
+    SmallVector<APInt> values;
+    for (int64_t v : data)
+      values.push_back(APInt(width, static_cast<uint64_t>(v),
+                             /*isSigned=*/true, /*implicitTrunc=*/true));
+    attr = DenseElementsAttr::get(storageType, values);
+  } else {
+    std::vector<char> bytes(data.size() * (width / 8));
+    for (size_t i = 0; i < data.size(); ++i) {
+      uint64_t v = static_cast<uint64_t>(data[i]);
+      std::memcpy(bytes.data() + i * (width / 8), &v, width / 8);
+    }
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(bytes.data(), bytes.size()), kResourceAlignment);
+    attr = DenseResourceElementsAttr::get(storageType, name, std::move(blob));
+  }
+  return q::ConstantOp::create(b, loc, type, attr);
+}

@@ -15,9 +15,9 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/IRMapping.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -99,9 +99,9 @@ static LogicalResult findSamples(StringRef dir,
     bool onnxSet =
         llvm::sys::path::filename(folder).starts_with("test_data_set_");
     for (auto [k, in] : llvm::enumerate(inputs)) {
-      std::string file = onnxSet ? join(folder, "input_" + std::to_string(k) +
-                                                    ".pb")
-                                 : join(folder, in.name + ".npy");
+      std::string file =
+          onnxSet ? join(folder, "input_" + std::to_string(k) + ".pb")
+                  : join(folder, in.name + ".npy");
       if (!llvm::sys::fs::exists(file)) {
         error = "sample '" + folder + "' has no " +
                 llvm::sys::path::filename(file).str() + " for input '" +
@@ -140,8 +140,7 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
     return values;
   }
 
-  std::vector<std::string> keysFor(func::FuncOp func,
-                                   ArrayRef<Value> values) {
+  std::vector<std::string> keysFor(func::FuncOp func, ArrayRef<Value> values) {
     std::vector<std::string> keys;
     llvm::StringMap<int> seen;
     for (Value v : values) {
@@ -149,8 +148,8 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
       if (auto arg = dyn_cast<BlockArgument>(v)) {
         auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
                                                       kONNXNameAttr);
-        key = "input:" + (name ? name.str()
-                               : std::to_string(arg.getArgNumber()));
+        key =
+            "input:" + (name ? name.str() : std::to_string(arg.getArgNumber()));
       } else {
         Operation *op = v.getDefiningOp();
         key = locationKey(op->getLoc());
@@ -204,17 +203,18 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
       resultAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
           kONNXNameAttr,
           b.getStringAttr("calibration_" + std::to_string(i - firstExtra)))));
-    copyFunc.setFunctionType(FunctionType::get(
-        &getContext(), copyFunc.getArgumentTypes(),
-        TypeRange(ValueRange(results))));
+    copyFunc.setFunctionType(FunctionType::get(&getContext(),
+                                               copyFunc.getArgumentTypes(),
+                                               TypeRange(ValueRange(results))));
     copyFunc.setAllResultAttrs(resultAttrs);
 
     CPUPipelineOptions options;
     FailureOr<std::unique_ptr<JitModel>> model =
         JitModel::create(*copy, options);
     if (failed(model))
-      return emitError(module.getLoc(), "q-calibrate: the model could not be compiled "
-                              "for calibration");
+      return emitError(module.getLoc(),
+                       "q-calibrate: the model could not be compiled "
+                       "for calibration");
     ArrayRef<TensorSignature> ins = (*model)->getInputs();
     ArrayRef<TensorSignature> outs = (*model)->getOutputs();
 
@@ -248,8 +248,8 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
         return emitError(module.getLoc(), "q-calibrate: running sample '")
                << sample.dir << "' failed: " << error;
       for (auto [i, obs] : llvm::enumerate(observed)) {
-        const HostTensor &t = argIndex[i] >= 0 ? inputs[argIndex[i]]
-                                               : outputs[extra[i]];
+        const HostTensor &t =
+            argIndex[i] >= 0 ? inputs[argIndex[i]] : outputs[extra[i]];
         const float *p = static_cast<const float *>(t.data());
         obs.stats.observe(p, t.numElements());
         if (perChannel)
@@ -290,26 +290,27 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
   LogicalResult readCache(ModuleOp module, std::vector<Observed> &observed) {
     auto buffer = llvm::MemoryBuffer::getFile(cache);
     if (!buffer)
-      return emitError(module.getLoc(), "q-calibrate: cannot read the calibration "
-                              "cache '")
+      return emitError(module.getLoc(),
+                       "q-calibrate: cannot read the calibration "
+                       "cache '")
              << cache << "': " << buffer.getError().message();
     llvm::Expected<llvm::json::Value> json =
         llvm::json::parse((*buffer)->getBuffer());
     if (!json)
       return emitError(module.getLoc(), "q-calibrate: the calibration cache '")
-             << cache << "' is not valid JSON: "
-             << llvm::toString(json.takeError());
+             << cache
+             << "' is not valid JSON: " << llvm::toString(json.takeError());
     const llvm::json::Object *root = json->getAsObject();
     const llvm::json::Object *tensors =
         root ? root->getObject("tensors") : nullptr;
-    if (!root || root->getString("format") != "qmlir-calibration" ||
-        !tensors)
+    if (!root || root->getString("format") != "qmlir-calibration" || !tensors)
       return emitError(module.getLoc(), "q-calibrate: '")
              << cache << "' is not a qmlir calibration cache";
     for (Observed &obs : observed) {
       const llvm::json::Object *entry = tensors->getObject(obs.key);
       if (!entry || !entry->get("stats"))
-        return emitError(module.getLoc(), "q-calibrate: the calibration cache '")
+        return emitError(module.getLoc(),
+                         "q-calibrate: the calibration cache '")
                << cache << "' has no statistics for tensor '" << obs.key
                << "' (was it written for another model?)";
       llvm::Expected<TensorStats> stats =
@@ -332,8 +333,7 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
     return success();
   }
 
-  LogicalResult writeCache(ModuleOp module,
-                           ArrayRef<Observed> observed) {
+  LogicalResult writeCache(ModuleOp module, ArrayRef<Observed> observed) {
     llvm::json::Object tensors;
     for (const Observed &obs : observed) {
       llvm::json::Object entry{{"stats", obs.stats.toJSON()}};
@@ -349,8 +349,9 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
     std::error_code ec;
     llvm::raw_fd_ostream os(cache, ec);
     if (ec)
-      return emitError(module.getLoc(), "q-calibrate: cannot write the calibration "
-                              "cache '")
+      return emitError(module.getLoc(),
+                       "q-calibrate: cannot write the calibration "
+                       "cache '")
              << cache << "': " << ec.message();
     os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
     return success();
@@ -366,10 +367,10 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
         b.getNamedAttr("max", b.getF32FloatAttr(obs.stats.getMax())),
         b.getNamedAttr("samples", b.getI64IntegerAttr(obs.stats.getSamples()))};
     if (!obs.channelMin.empty()) {
-      attrs.push_back(b.getNamedAttr(
-          "channel_lo", b.getDenseF32ArrayAttr(obs.channelMin)));
-      attrs.push_back(b.getNamedAttr(
-          "channel_hi", b.getDenseF32ArrayAttr(obs.channelMax)));
+      attrs.push_back(
+          b.getNamedAttr("channel_lo", b.getDenseF32ArrayAttr(obs.channelMin)));
+      attrs.push_back(
+          b.getNamedAttr("channel_hi", b.getDenseF32ArrayAttr(obs.channelMax)));
     }
     return b.getDictionaryAttr(attrs);
   }
@@ -384,19 +385,22 @@ struct QCalibratePass : qmlir::impl::QCalibrateBase<QCalibratePass> {
       return signalPassFailure();
     }
     if (!(percentile > 0.0 && percentile <= 100.0)) {
-      emitError(module.getLoc(), "q-calibrate: percentile must be in (0, 100], not ")
+      emitError(module.getLoc(),
+                "q-calibrate: percentile must be in (0, 100], not ")
           << percentile;
       return signalPassFailure();
     }
     auto func = module.lookupSymbol<func::FuncOp>("main");
     if (!func) {
-      emitError(module.getLoc(), "q-calibrate: the module has no function @main");
+      emitError(module.getLoc(),
+                "q-calibrate: the module has no function @main");
       return signalPassFailure();
     }
     bool fromCache = !cache.empty() && llvm::sys::fs::exists(cache);
     if (!fromCache && data.empty()) {
-      emitError(module.getLoc(), "q-calibrate: give data=DIR (samples to run) or "
-                       "cache=FILE (statistics written before)");
+      emitError(module.getLoc(),
+                "q-calibrate: give data=DIR (samples to run) or "
+                "cache=FILE (statistics written before)");
       return signalPassFailure();
     }
 

@@ -10,8 +10,8 @@
 #include "qmlir/Dialect/Q/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
-#include "llvm/ADT/StringExtras.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
 
@@ -49,7 +49,8 @@ struct FoldIntoConv : OpRewritePattern<q::BatchNormOp> {
     std::optional<std::vector<float>> scale = q::readF32Constant(bn.getScale()),
                                       shift = q::readF32Constant(bn.getBias()),
                                       mean = q::readF32Constant(bn.getMean()),
-                                      var = q::readF32Constant(bn.getVariance());
+                                      var =
+                                          q::readF32Constant(bn.getVariance());
     if (!w || !scale || !shift || !mean || !var)
       return rewriter.notifyMatchFailure(bn, "parameters are not constants");
     int64_t m = wType.getDimSize(0);
@@ -76,8 +77,8 @@ struct FoldIntoConv : OpRewritePattern<q::BatchNormOp> {
           (static_cast<double>(bias[i]) - (*mean)[i]) * factor + (*shift)[i]);
     }
     Location loc = conv.getLoc();
-    Value wv = q::buildF32Constant(rewriter, loc, wType, newW,
-                                   blobName(loc, ".w_bn"));
+    Value wv =
+        q::buildF32Constant(rewriter, loc, wType, newW, blobName(loc, ".w_bn"));
     Value bv = q::buildF32Constant(
         rewriter, loc, RankedTensorType::get({m}, rewriter.getF32Type()), newB,
         blobName(loc, ".b_bn"));

@@ -26,6 +26,14 @@ mlir::Value buildF32Constant(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType type,
                              llvm::ArrayRef<float> data, llvm::StringRef name);
 
+/// A `q.constant` of `type` (any integer element type; `ui8` stored as the
+/// same bits) holding `data` narrowed to the element width, dense when
+/// small, else a dense_resource blob named `name`.
+mlir::Value buildIntConstant(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType type,
+                             llvm::ArrayRef<int64_t> data,
+                             llvm::StringRef name);
+
 } // namespace qmlir::q
 
 #endif // QMLIR_DIALECT_Q_IR_QCONSTANTS_H

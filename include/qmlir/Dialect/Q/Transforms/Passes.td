@@ -78,4 +78,51 @@ def QCalibrate : Pass<"q-calibrate", "mlir::ModuleOp"> {
   ];
 }
 
+def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
+  let summary = "Static int8 quantization of convolutions and matmuls";
+  let description = [{
+    Rewrites each selected `q.conv`, `q.matmul` and `q.gemm` with a
+    constant f32 weight, whose input carries a `q.calibration` range (from
+    `q-calibrate`), into integer compute (DESIGN.md §4):
+
+    - the input is quantized with asymmetric parameters from its
+      calibrated range (`activations=uint8`, qmin 0, qmax 255, or `int8`),
+      extended to include 0: `q.quantize_linear`;
+    - the weight becomes int8, symmetric ([-127, 127], zero point 0), one
+      scale per output channel (`per-channel=true`, the default) or one
+      for the tensor;
+    - `q.conv_integer` / `q.matmul_integer` accumulate exactly in i32, the
+      bias is added as i32 with scale `s_x * s_w`;
+    - `q.dequantize_linear` with scale `s_x * s_w` (per output channel)
+      gives f32 back to the rest of the graph.
+
+    `ops` selects the op kinds (`conv,matmul,gemm`), `exclude` lists ONNX
+    node names (their location) to leave in float. A gemm is taken when
+    `alpha = beta = 1` and A is not transposed. Ops without a calibrated
+    input are left in float.
+
+    Before:
+    ```mlir
+    %y = q.conv %x, %w, %b {...} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+    After:
+    ```mlir
+    %xq = q.quantize_linear %x, %sx, %zx : (tensor<1x3x8x8xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x3x8x8xui8>
+    %acc = q.conv_integer %xq, %wq input_zero_point(%zx) {...} : (...) -> tensor<1x4x8x8xi32>
+    %accb = q.add %acc, %bq : (tensor<1x4x8x8xi32>, tensor<1x4x1x1xi32>) -> tensor<1x4x8x8xi32>
+    %y = q.dequantize_linear %accb, %s {axis = 1 : i64} : (tensor<1x4x8x8xi32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let options = [
+    Option<"activations", "activations", "std::string", /*default=*/"\"uint8\"",
+           "Activation storage: uint8 (asymmetric) or int8">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "One weight scale per output channel (else per tensor)">,
+    ListOption<"ops", "ops", "std::string",
+               "Op kinds to quantize: conv, matmul, gemm (default all)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "ONNX node names to keep in float">,
+  ];
+}
+
 #endif // QMLIR_DIALECT_Q_TRANSFORMS_PASSES_TD

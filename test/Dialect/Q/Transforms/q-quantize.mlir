@@ -1,0 +1,87 @@
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize))' | FileCheck %s
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{per-channel=false activations=int8}))' | FileCheck %s --check-prefix=TENSOR
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{ops=matmul}))' | FileCheck %s --check-prefix=ONLYMM
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{exclude=conv1}))' | FileCheck %s --check-prefix=EXCL
+// RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{activations=int4}))' 2>&1 | FileCheck %s --check-prefix=ACT
+// RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{ops=pool}))' 2>&1 | FileCheck %s --check-prefix=OPS
+
+// ACT: error: q-quantize: activations must be uint8 or int8, not 'int4'
+// OPS: error: q-quantize: unknown op kind 'pool' in ops (expected conv, matmul or gemm)
+
+// Input range [-20, 1000] gives uint8 scale 4 and zero point 5 (DESIGN.md
+// §4). Weights per output channel: channel 0 absmax 1.27 -> scale 0.01,
+// channel 1 absmax 2.54 -> 0.02; bias / (4 * s_w) -> i32.
+// CHECK-LABEL: func.func @conv
+// CHECK-DAG: %[[SX:.*]] = q.constant dense<4.000000e+00> : tensor<f32>
+// CHECK-DAG: %[[ZX:.*]] = q.constant dense<5> : tensor<i8> : tensor<ui8>
+// CHECK-DAG: %[[W:.*]] = q.constant dense<{{\[\[\[\[}}127]], {{\[\[}}-64]]], {{\[\[\[}}127]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8> : tensor<2x2x1x1xi8>
+// CHECK-DAG: %[[B:.*]] = q.constant dense<{{\[\[\[}}10]], {{\[\[}}-25]]]> : tensor<2x1x1xi32> : tensor<2x1x1xi32>
+// CHECK-DAG: %[[S:.*]] = q.constant dense<[4.000000e-02, 8.000000e-02]> : tensor<2xf32>
+// CHECK-DAG: %[[XQ:.*]] = q.quantize_linear %arg0, %[[SX]], %[[ZX]] : (tensor<1x2x4x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x4x4xui8>
+// CHECK-DAG: %[[ACC:.*]] = q.conv_integer %[[XQ]], %[[W]] input_zero_point(%[[ZX]])
+// CHECK-DAG: %[[ACCB:.*]] = q.add %[[ACC]], %[[B]] : (tensor<1x2x4x4xi32>, tensor<2x1x1xi32>) -> tensor<1x2x4x4xi32>
+// CHECK-DAG: %[[Y:.*]] = q.dequantize_linear %[[ACCB]], %[[S]] {axis = 1 : i64}
+// CHECK: return %[[Y]]
+// Per tensor: one weight scale (2.54 / 127), int8 activations.
+// TENSOR-LABEL: func.func @conv
+// TENSOR-DAG: q.constant dense<{{\[\[\[\[}}64]], {{\[\[}}-32]]], {{\[\[\[}}127]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8>
+// TENSOR-DAG: q.constant dense<-123> : tensor<i8> : tensor<i8>
+// TENSOR-DAG: q.quantize_linear {{.*}} -> tensor<1x2x4x4xi8>
+// EXCL-LABEL: func.func @conv
+// EXCL: q.conv
+// ONLYMM-LABEL: func.func @conv
+// ONLYMM: q.conv
+func.func @conv(%x: tensor<1x2x4x4xf32> {q.calibration = {lo = -20.0 : f32, hi = 1000.0 : f32}}) -> tensor<1x2x4x4xf32> {
+  %w = q.constant dense<[[[[1.27]], [[-0.64]]], [[[2.54]], [[0.0]]]]> : tensor<2x2x1x1xf32> : tensor<2x2x1x1xf32>
+  %b = q.constant dense<[0.4, -2.0]> : tensor<2xf32> : tensor<2xf32>
+  %y = q.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32> loc("conv1")
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A gemm with transposed B: per output column scales, the weight stored as
+// [K, N]; the bias per column. The input range comes from its producer.
+// CHECK-LABEL: func.func @gemm
+// CHECK: q.quantize_linear
+// CHECK: q.matmul_integer {{.*}} : (tensor<1x3xui8>, tensor<3x2xi8>, tensor<ui8>) -> tensor<1x2xi32>
+// CHECK: q.add {{.*}} : (tensor<1x2xi32>, tensor<2xi32>) -> tensor<1x2xi32>
+// CHECK: q.dequantize_linear {{.*}} {axis = 1 : i64}
+// ONLYMM-LABEL: func.func @gemm
+// ONLYMM: q.gemm
+func.func @gemm(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %r = q.relu %x {q.calibration = [{lo = 0.0 : f32, hi = 2.0 : f32}]} : tensor<1x3xf32>
+  %w = q.constant dense<[[1.0, 2.0, 3.0], [-1.0, 0.5, 0.25]]> : tensor<2x3xf32> : tensor<2x3xf32>
+  %b = q.constant dense<[0.1, 0.2]> : tensor<2xf32> : tensor<2xf32>
+  %y = q.gemm %r, %w, %b {trans_b} : (tensor<1x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// A 3-D x 2-D matmul: scales along the last axis.
+// CHECK-LABEL: func.func @matmul
+// CHECK: q.matmul_integer {{.*}} -> tensor<2x4x2xi32>
+// CHECK: q.dequantize_linear {{.*}} {axis = 2 : i64} : (tensor<2x4x2xi32>, tensor<2xf32>) -> tensor<2x4x2xf32>
+// ONLYMM-LABEL: func.func @matmul
+// ONLYMM: q.matmul_integer
+func.func @matmul(%x: tensor<2x4x3xf32> {q.calibration = {lo = -1.0 : f32, hi = 1.0 : f32}}) -> tensor<2x4x2xf32> {
+  %w = q.constant dense<[[1.0, 2.0], [3.0, -1.0], [0.5, 0.25]]> : tensor<3x2xf32> : tensor<3x2xf32>
+  %y = q.matmul %x, %w : (tensor<2x4x3xf32>, tensor<3x2xf32>) -> tensor<2x4x2xf32>
+  return %y : tensor<2x4x2xf32>
+}
+
+// -----
+
+// Without a calibrated input, or with a weight that is not a constant, the
+// op stays in float.
+// CHECK-LABEL: func.func @left_in_float
+// CHECK: q.matmul
+// CHECK: q.matmul
+// CHECK-NOT: q.matmul_integer
+func.func @left_in_float(%x: tensor<4x3xf32>, %w2: tensor<3x2xf32>, %c: tensor<4x3xf32> {q.calibration = {lo = -1.0 : f32, hi = 1.0 : f32}}) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
+  %w = q.constant dense<1.0> : tensor<3x2xf32> : tensor<3x2xf32>
+  %y = q.matmul %x, %w : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  %z = q.matmul %c, %w2 : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  return %y, %z : tensor<4x2xf32>, tensor<4x2xf32>
+}

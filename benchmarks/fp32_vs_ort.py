@@ -157,8 +157,11 @@ def measure(key, args, tools, work):
   shape = ["--input-shape", "%s=%s" % (name, dims)]
 
   if tools["qcompile"]:
-    ours = os.path.join(work, key + ".so")
-    run([tools["qcompile"], model] + shape + ["--emit=shared", "-o", ours],
+    # The manifest is NAME.json next to NAME.so: a C identifier for both.
+    name = key.replace("-", "_")
+    ours = os.path.join(work, name + ".so")
+    run([tools["qcompile"], model] + shape +
+        ["--emit=shared", "-o", ours, "--name", name],
         "qcompile (%s)" % key)
     q_cmd = [tools["qrun"], ours] + feed
   else:

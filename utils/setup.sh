@@ -19,6 +19,8 @@ PACKAGES=(
   libgtest-dev
   # Python side: model builders and tests.
   python3 python3-onnx python3-numpy python3-pytest
+  # Text lines rendered for PP-OCR (examples/ppocr/text_lines.py).
+  python3-pil fonts-dejavu-core
   # ONNX Runtime (npm) is the reference and speed peer; models come from npm.
   nodejs npm
   # AArch64 objects from qcompile: linked with the cross driver, run under

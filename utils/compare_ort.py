@@ -14,6 +14,7 @@
 #
 # usage: compare_ort.py MODEL --input-shape x=1x3x48x192 [--input x=f.npy]
 #                       [--rtol 1e-4] [--qrun build/bin/qrun] [--keep DIR]
+#                       [--qmlir-model MODEL.mlir|MODEL.so]
 #
 #===------------------------------------------------------------------------===#
 import argparse
@@ -80,6 +81,9 @@ def main():
                  metavar="NAME", help="also compare this intermediate value")
   p.add_argument("--seed", type=int, default=0)
   p.add_argument("--qrun", default=os.path.join(ROOT, "build", "bin", "qrun"))
+  p.add_argument("--qmlir-model", metavar="FILE",
+                 help="what qrun runs instead of MODEL: the model after qopt "
+                 "passes (.mlir), a library from qcompile (.so)")
   p.add_argument("--keep", help="keep inputs and outputs in this folder")
   args = p.parse_args()
 
@@ -117,8 +121,10 @@ def main():
     subprocess.run(["node", os.path.join(ROOT, "utils", "ort", "ort_run.js"),
                     model_path, "--output-dir", ort_dir] + feeds, check=True,
                    stdout=subprocess.DEVNULL)
-    qcmd = [args.qrun, model_path, "--output-dir", q_dir] + feeds
-    qcmd += sum((["--input-shape", s] for s in args.input_shape), [])
+    qcmd = [args.qrun, args.qmlir_model or model_path, "--output-dir",
+            q_dir] + feeds
+    if not args.qmlir_model:
+      qcmd += sum((["--input-shape", s] for s in args.input_shape), [])
     subprocess.run(qcmd, check=True, stdout=subprocess.DEVNULL)
     ok = True
     for out in model.graph.output:

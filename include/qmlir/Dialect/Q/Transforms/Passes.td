@@ -125,4 +125,36 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
   ];
 }
 
+def QFoldQDQ : Pass<"q-fold-qdq", "mlir::func::FuncOp"> {
+  let summary = "Turn quantize-dequantize (QDQ) convolutions and matmuls into integer kernels";
+  let description = [{
+    In a QDQ model every quantized op reads `q.dequantize` values and its
+    float result goes through `q.quantize`. Where a `q.conv` (input per
+    tensor, weight per tensor or per output channel, optional bias
+    dequantized from i32 with scale `s_x * s_w`) or a `q.matmul` (weight a
+    2-D constant, per tensor or per column) sits between them, it becomes
+    `q.conv_integer` / `q.matmul_integer` on the storage values (exact i32
+    accumulation with the zero points), the i32 bias added, and
+    `q.requantize_linear` with multiplier `s_x * s_w / s_y` to the output's
+    storage: what ONNX Runtime computes for the same model (its QDQ fusion
+    to QLinearConv / QLinearMatMul). Ops whose bias scale is not
+    `s_x * s_w` (within 1e-6 relative), or whose types do not fit, stay in
+    float.
+
+    Before:
+    ```mlir
+    %x = q.dequantize %xq : tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>> -> tensor<1x3x8x8xf32>
+    %w = q.dequantize %wq : tensor<4x3x3x3x!quant.uniform<i8:f32, 0.01>> -> tensor<4x3x3x3xf32>
+    %c = q.conv %x, %w {...} : (...) -> tensor<1x4x8x8xf32>
+    %y = q.quantize %c : tensor<1x4x8x8xf32> -> tensor<1x4x8x8x!quant.uniform<u8:f32, 0.05:100>>
+    ```
+    After:
+    ```mlir
+    %acc = q.conv_integer %xs, %ws input_zero_point(%zx) {...} : (...) -> tensor<1x4x8x8xi32>
+    %ys = q.requantize_linear %acc, %m, %zy : (tensor<1x4x8x8xi32>, tensor<f32>, tensor<ui8>) -> tensor<1x4x8x8xui8>
+    %y = q.storage_cast %ys : tensor<1x4x8x8xui8> -> tensor<1x4x8x8x!quant.uniform<u8:f32, 0.05:100>>
+    ```
+  }];
+}
+
 #endif // QMLIR_DIALECT_Q_TRANSFORMS_PASSES_TD

@@ -269,32 +269,58 @@ static SmallVector<Value> concat(ArrayRef<Value> a, ArrayRef<Value> b) {
   return r;
 }
 
+/// Where C(m, n0) lies in a buffer: its indices.
+using OutputIndices = std::function<SmallVector<Value>(Value m, Value n0)>;
+
+/// C's accessors: rows of `out` at `at(m, n0)`.
+static void setOutputRows(Contraction &c, Value out, int64_t vl,
+                          OutputIndices at) {
+  c.loadC = [=](OpBuilder &b, Location loc, Value m, Value n0, int64_t lanes) {
+    return loadRow(b, loc, out, at(m, n0), vl, lanes, 1);
+  };
+  c.storeC = [=](OpBuilder &b, Location loc, Value v, Value m, Value n0,
+                 int64_t lanes) {
+    storeRow(b, loc, v, out, at(m, n0), vl, lanes);
+  };
+}
+
+/// A row of a convolution window of `in` ([N][C][H][W]): image `n`,
+/// channel `chan`, the input row of output row `row` and kernel row `ky`,
+/// the columns of output columns n0.. and kernel column `kx`.
+static Value loadWindowRow(OpBuilder &b, Location loc, Value in, Value n,
+                           Value chan, Value row, Value ky, Value kx, Value n0,
+                           ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilations, int64_t vl,
+                           int64_t lanes) {
+  Value y = mulAdd(b, loc, ky, dilations[0], mulAdd(b, loc, row, strides[0]));
+  Value x = mulAdd(b, loc, kx, dilations[1], mulAdd(b, loc, n0, strides[1]));
+  return loadRow(b, loc, in, {n, chan, y, x}, vl, lanes, strides[1]);
+}
+
 /// C[m][n] += A[m][k] * B[k][n] on 2-D views, with `lead` indices in front
-/// of every access (the batch).
+/// of every access to B and C (the batch) and, when `aHasLead`, to A.
 static Contraction matmulContraction(Value a, Value bMem, Value cMem,
-                                     ArrayRef<Value> lead, int64_t vl) {
+                                     ArrayRef<Value> lead, int64_t vl,
+                                     bool aHasLead = true) {
   auto aType = cast<MemRefType>(a.getType());
   auto cType = cast<MemRefType>(cMem.getType());
   int64_t rank = cType.getRank();
   Contraction c;
   c.m = cType.getDimSize(rank - 2);
   c.n = cType.getDimSize(rank - 1);
-  c.k = {aType.getDimSize(rank - 1)};
+  c.k = {aType.getDimSize(aType.getRank() - 1)};
   SmallVector<Value> pre(lead.begin(), lead.end());
+  SmallVector<Value> preA = aHasLead ? pre : SmallVector<Value>();
   c.loadA = [=](OpBuilder &b, Location loc, Value m, ValueRange k) -> Value {
-    return memref::LoadOp::create(b, loc, a, concat(pre, {m, k[0]}));
+    return memref::LoadOp::create(b, loc, a, concat(preA, {m, k[0]}));
   };
   c.loadB = [=](OpBuilder &b, Location loc, ValueRange k, Value, Value n0,
                 int64_t lanes) {
     return loadRow(b, loc, bMem, concat(pre, {k[0], n0}), vl, lanes, 1);
   };
-  c.loadC = [=](OpBuilder &b, Location loc, Value m, Value n0, int64_t lanes) {
-    return loadRow(b, loc, cMem, concat(pre, {m, n0}), vl, lanes, 1);
-  };
-  c.storeC = [=](OpBuilder &b, Location loc, Value v, Value m, Value n0,
-                 int64_t lanes) {
-    storeRow(b, loc, v, cMem, concat(pre, {m, n0}), vl, lanes);
-  };
+  setOutputRows(c, cMem, vl, [=](Value m, Value n0) {
+    return concat(pre, {m, n0});
+  });
   return c;
 }
 
@@ -469,17 +495,14 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
       Value w2 = memref::CollapseShapeOp::create(
           b, loc, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       SmallVector<Value> ivs;
-      buildParallelLoops(
-          b, loc, {batch}, ivs,
-          [&](OpBuilder &nb, Location nl, ArrayRef<Value> iv) {
-            Contraction c = matmulContraction(in3, in3, out3, iv, blk.vl);
-            c.k = {ch};
-            c.loadA = [=](OpBuilder &b, Location loc, Value m, ValueRange k) {
-              return memref::LoadOp::create(b, loc, w2, ValueRange{m, k[0]})
-                  .getResult();
-            };
-            emitContraction(nb, nl, c, blk);
-          });
+      buildParallelLoops(b, loc, {batch}, ivs,
+                         [&](OpBuilder &nb, Location nl, ArrayRef<Value> iv) {
+                           emitContraction(
+                               nb, nl,
+                               matmulContraction(w2, in3, out3, iv, blk.vl,
+                                                 /*aHasLead=*/false),
+                               blk);
+                         });
       return success();
     }
 
@@ -502,18 +525,12 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
           };
           c.loadB = [=](OpBuilder &b, Location loc, ValueRange k, Value,
                         Value n0, int64_t lanes) {
-            Value y = mulAdd(b, loc, k[1], d[0], mulAdd(b, loc, row, s[0]));
-            Value x = mulAdd(b, loc, k[2], d[1], mulAdd(b, loc, n0, s[1]));
-            return loadRow(b, loc, in, {n, k[0], y, x}, vl, lanes, s[1]);
+            return loadWindowRow(b, loc, in, n, k[0], row, k[1], k[2], n0, s, d,
+                                 vl, lanes);
           };
-          c.loadC = [=](OpBuilder &b, Location loc, Value m, Value n0,
-                        int64_t lanes) {
-            return loadRow(b, loc, out, {n, m, row, n0}, vl, lanes, 1);
-          };
-          c.storeC = [=](OpBuilder &b, Location loc, Value v, Value m, Value n0,
-                         int64_t lanes) {
-            storeRow(b, loc, v, out, {n, m, row, n0}, vl, lanes);
-          };
+          setOutputRows(c, out, vl, [=](Value m, Value n0) {
+            return SmallVector<Value>{n, m, row, n0};
+          });
           emitContraction(nb, nl, c, blk);
         });
     return success();
@@ -538,36 +555,30 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
     Blocking blk = blockingFor(false);
     int64_t vl = blk.vl;
     SmallVector<Value> ivs;
-    buildParallelLoops(
-        b, loc, {batch, ch}, ivs,
-        [&](OpBuilder &nb, Location nl, ArrayRef<Value> iv) {
-          Value n = iv[0], chan = iv[1];
-          Contraction c;
-          c.m = oh;
-          c.n = ow;
-          c.k = {kh, kw};
-          c.bDependsOnM = true;
-          c.loadA = [=](OpBuilder &b, Location loc, Value, ValueRange k) {
-            return memref::LoadOp::create(b, loc, w,
-                                          ValueRange{chan, k[0], k[1]})
-                .getResult();
-          };
-          c.loadB = [=](OpBuilder &b, Location loc, ValueRange k, Value row,
-                        Value n0, int64_t lanes) {
-            Value y = mulAdd(b, loc, k[0], d[0], mulAdd(b, loc, row, s[0]));
-            Value x = mulAdd(b, loc, k[1], d[1], mulAdd(b, loc, n0, s[1]));
-            return loadRow(b, loc, in, {n, chan, y, x}, vl, lanes, s[1]);
-          };
-          c.loadC = [=](OpBuilder &b, Location loc, Value row, Value n0,
-                        int64_t lanes) {
-            return loadRow(b, loc, out, {n, chan, row, n0}, vl, lanes, 1);
-          };
-          c.storeC = [=](OpBuilder &b, Location loc, Value v, Value row,
-                         Value n0, int64_t lanes) {
-            storeRow(b, loc, v, out, {n, chan, row, n0}, vl, lanes);
-          };
-          emitContraction(nb, nl, c, blk);
-        });
+    buildParallelLoops(b, loc, {batch, ch}, ivs,
+                       [&](OpBuilder &nb, Location nl, ArrayRef<Value> iv) {
+                         Value n = iv[0], chan = iv[1];
+                         Contraction c;
+                         c.m = oh;
+                         c.n = ow;
+                         c.k = {kh, kw};
+                         c.bDependsOnM = true;
+                         c.loadA = [=](OpBuilder &b, Location loc, Value,
+                                       ValueRange k) {
+                           return memref::LoadOp::create(
+                                      b, loc, w, ValueRange{chan, k[0], k[1]})
+                               .getResult();
+                         };
+                         c.loadB = [=](OpBuilder &b, Location loc, ValueRange k,
+                                       Value row, Value n0, int64_t lanes) {
+                           return loadWindowRow(b, loc, in, n, chan, row, k[0],
+                                                k[1], n0, s, d, vl, lanes);
+                         };
+                         setOutputRows(c, out, vl, [=](Value row, Value n0) {
+                           return SmallVector<Value>{n, chan, row, n0};
+                         });
+                         emitContraction(nb, nl, c, blk);
+                       });
     return success();
   }
 

@@ -1,4 +1,5 @@
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-fold-batchnorm))' | FileCheck %s
+// Tests lib/Dialect/Q/Transforms/FoldBatchNorm.cpp.
 
 // W'[m] = W[m] * s[m] / sqrt(v[m] + eps), b'[m] = (b[m] - mean[m]) * s[m] /
 // sqrt(v[m] + eps) + t[m]: channel 0 has factor 2 / sqrt(3 + 1) = 1, channel

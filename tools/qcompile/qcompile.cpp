@@ -88,7 +88,8 @@ static cl::opt<unsigned> optLevel(cl::cat(qcompileCategory), "O", cl::Prefix,
 static cl::opt<std::string> quantScheme(
     cl::cat(qcompileCategory), "quant",
     cl::desc("Quantize before compiling: int8 (static post-training: "
-             "calibrated activations, per-channel int8 weights)"),
+             "calibrated activations, per-channel int8 weights) or "
+             "int8-dynamic (matmuls, activation scales at run time)"),
     cl::value_desc("SCHEME"));
 static cl::opt<std::string> calibData(
     cl::cat(qcompileCategory), "calib-data",
@@ -187,14 +188,21 @@ int main(int argc, char **argv) {
       "qcompile: compile a model into an object with a C interface\n");
 
   // Everything that needs no model is checked first.
-  if (!quantScheme.empty() && quantScheme != "int8")
-    return fail("--quant=" + quantScheme + " is not supported (int8 is)");
+  if (!quantScheme.empty() && quantScheme != "int8" &&
+      quantScheme != "int8-dynamic")
+    return fail("--quant=" + quantScheme +
+                " is not supported (int8 and int8-dynamic are)");
+  bool dynamicQuant = quantScheme == "int8-dynamic";
+  if (dynamicQuant &&
+      (calibData.getNumOccurrences() || calibMethod.getNumOccurrences() ||
+       calibCache.getNumOccurrences()))
+    return fail("--quant=int8-dynamic needs no calibration (no --calib-*)");
   if (quantScheme.empty() &&
       (calibData.getNumOccurrences() || calibMethod.getNumOccurrences() ||
        calibCache.getNumOccurrences()))
     return fail("--calib-data, --calib-method and --calib-cache apply to "
                 "--quant only");
-  if (!quantScheme.empty() && calibData.empty() &&
+  if (!quantScheme.empty() && !dynamicQuant && calibData.empty() &&
       (calibCache.empty() || !llvm::sys::fs::exists(calibCache)))
     return fail("--quant=" + quantScheme +
                 " needs --calib-data DIR (or an existing --calib-cache)");
@@ -278,6 +286,7 @@ int main(int argc, char **argv) {
     ptq.data = calibData;
     ptq.method = calibMethod;
     ptq.cache = calibCache;
+    ptq.mode = dynamicQuant ? "dynamic" : "static";
     PassManager pm(&context);
     buildPTQInt8Pipeline(pm, ptq);
     if (failed(pm.run(*module)))

@@ -15,16 +15,19 @@ using namespace mlir;
 
 void qmlir::buildPTQInt8Pipeline(OpPassManager &pm,
                                  const PTQPipelineOptions &options) {
-  pm.addNestedPass<func::FuncOp>(createQFoldBatchNorm());
-  QCalibrateOptions calibrate;
-  calibrate.data = options.data;
-  calibrate.method = options.method;
-  calibrate.percentile = options.percentile;
-  calibrate.cache = options.cache;
-  pm.addPass(createQCalibrate(calibrate));
   QQuantizeOptions quantize;
   quantize.activations = options.activations;
   quantize.perChannel = options.perChannel;
+  quantize.mode = options.mode;
+  if (options.mode != "dynamic") {
+    pm.addNestedPass<func::FuncOp>(createQFoldBatchNorm());
+    QCalibrateOptions calibrate;
+    calibrate.data = options.data;
+    calibrate.method = options.method;
+    calibrate.percentile = options.percentile;
+    calibrate.cache = options.cache;
+    pm.addPass(createQCalibrate(calibrate));
+  }
   pm.addNestedPass<func::FuncOp>(createQQuantize(quantize));
   pm.addPass(createCanonicalizerPass());
 }

@@ -98,6 +98,22 @@ static QuantizedWeight quantizeRows(ArrayRef<float> w, int64_t groups) {
 struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
   using Base::Base;
 
+  bool dynamic() const { return mode == "dynamic"; }
+
+  /// The calibrated range in static mode; none (computed at run time) in
+  /// dynamic mode.
+  std::optional<std::pair<float, float>> activationRange(Value x) const {
+    if (dynamic())
+      return std::nullopt;
+    return calibratedRange(x);
+  }
+
+  /// Per-row dynamic quantization needs a 2-D input (rows = dim 0).
+  bool fitsDynamic(Value x) const {
+    auto type = cast<RankedTensorType>(x.getType());
+    return !dynamic() || granularity != "row" || type.getRank() == 2;
+  }
+
   bool selected(StringRef kind, Operation *op) {
     if (!ops.empty() && !llvm::is_contained(ops, kind.str()))
       return false;
@@ -153,6 +169,8 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
   }
 
   LogicalResult quantizeConv(q::ConvOp conv) {
+    if (dynamic())
+      return failure(); // dynamic mode quantizes matmuls only
     auto range = calibratedRange(conv.getInput());
     std::optional<std::vector<float>> w = q::readF32Constant(conv.getWeight());
     if (!range || !w)
@@ -182,10 +200,60 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     return success();
   }
 
-  /// x [.., K] times a constant weight `w` given as [K, N] row-major.
+  /// Dynamic: x quantized at run time (per tensor, or per row of a 2-D x),
+  /// `acc` scaled back in f32 by s_x * s_w, the bias added in f32.
+  Value dynamicMatmul(OpBuilder &b, Location loc, Value x, Value wq,
+                      const QuantizedWeight &qw, int64_t n,
+                      std::optional<std::vector<float>> bias,
+                      RankedTensorType outType) {
+    MLIRContext *ctx = b.getContext();
+    auto xType = cast<RankedTensorType>(x.getType());
+    bool perRow = granularity == "row";
+    Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+    SmallVector<int64_t> paramShape;
+    if (perRow)
+      paramShape.push_back(xType.getDimSize(0));
+    auto dq = q::DynamicQuantizeOp::create(
+        b, loc,
+        TypeRange{xType.clone(u8),
+                  RankedTensorType::get(paramShape, b.getF32Type()),
+                  RankedTensorType::get(paramShape, u8)},
+        x, perRow ? b.getI64IntegerAttr(0) : IntegerAttr(), UnitAttr());
+    Value acc = q::MatMulIntegerOp::create(
+        b, loc, outType.clone(b.getI32Type()), dq.getOutput(), wq,
+        dq.getZeroPoint(), Value());
+    std::vector<float> sw(n);
+    for (int64_t j = 0; j < n; ++j)
+      sw[j] = qw.scales[qw.scales.size() == 1 ? 0 : j];
+    Value swv =
+        q::buildF32Constant(b, loc, RankedTensorType::get({n}, b.getF32Type()),
+                            sw, blobName(loc, ".w_scale"));
+    Value sx = dq.getScale();
+    SmallVector<int64_t> scaleShape = {n};
+    if (perRow) {
+      int64_t m = xType.getDimSize(0);
+      sx = q::ReshapeOp::create(
+          b, loc, RankedTensorType::get({m, 1}, b.getF32Type()), sx);
+      scaleShape = {m, n};
+    }
+    Value scale = q::MulOp::create(
+        b, loc, RankedTensorType::get(scaleShape, b.getF32Type()), sx, swv);
+    Value y = q::CastOp::create(b, loc, outType, acc);
+    y = q::MulOp::create(b, loc, outType, y, scale);
+    if (bias) {
+      Value bv = q::buildF32Constant(b, loc,
+                                     RankedTensorType::get({n}, b.getF32Type()),
+                                     *bias, blobName(loc, ".bias"));
+      y = q::AddOp::create(b, loc, outType, y, bv);
+    }
+    return y;
+  }
+
+  /// x [.., K] times a constant weight `w` given as [K, N] row-major;
+  /// `range` is x's calibrated range (static mode).
   Value quantizedMatmul(OpBuilder &b, Location loc, Value x,
-                        std::pair<float, float> range, ArrayRef<float> wKN,
-                        int64_t k, int64_t n,
+                        std::optional<std::pair<float, float>> range,
+                        ArrayRef<float> wKN, int64_t k, int64_t n,
                         std::optional<std::vector<float>> bias,
                         RankedTensorType outType) {
     // Output channels are the columns: quantize the transposed weight's rows.
@@ -200,13 +268,15 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < n; ++j)
         qw.values[i * n + j] = rows.values[j * k + i];
-    AffineParams xp;
-    Value zx;
-    Value xq = quantizeInput(b, loc, x, range, xp, zx);
     Value wq = q::buildIntConstant(
         b, loc,
         RankedTensorType::get({k, n}, IntegerType::get(b.getContext(), 8)),
         qw.values, blobName(loc, ".w_i8"));
+    if (!range)
+      return dynamicMatmul(b, loc, x, wq, qw, n, bias, outType);
+    AffineParams xp;
+    Value zx;
+    Value xq = quantizeInput(b, loc, x, *range, xp, zx);
     Value acc = q::MatMulIntegerOp::create(
         b, loc, outType.clone(b.getI32Type()), xq, wq, zx, Value());
     return dequantize(b, loc, acc, outType.getRank() - 1, xp, qw, bias, n,
@@ -214,14 +284,14 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
   }
 
   LogicalResult quantizeMatmul(q::MatMulOp op) {
-    auto range = calibratedRange(op.getLhs());
+    auto range = activationRange(op.getLhs());
     std::optional<std::vector<float>> w = q::readF32Constant(op.getRhs());
     auto wType = cast<RankedTensorType>(op.getRhs().getType());
-    if (!range || !w || wType.getRank() != 2 ||
-        cast<RankedTensorType>(op.getLhs().getType()).getRank() < 1)
+    if ((!range && !dynamic()) || !w || wType.getRank() != 2 ||
+        !fitsDynamic(op.getLhs()))
       return failure();
     OpBuilder b(op);
-    Value y = quantizedMatmul(b, op.getLoc(), op.getLhs(), *range, *w,
+    Value y = quantizedMatmul(b, op.getLoc(), op.getLhs(), range, *w,
                               wType.getDimSize(0), wType.getDimSize(1),
                               std::nullopt, op.getType());
     op.replaceAllUsesWith(y);
@@ -233,9 +303,9 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     if (op.getAlpha().convertToFloat() != 1.0f ||
         op.getBeta().convertToFloat() != 1.0f || op.getTransA())
       return failure();
-    auto range = calibratedRange(op.getA());
+    auto range = activationRange(op.getA());
     std::optional<std::vector<float>> w = q::readF32Constant(op.getB());
-    if (!range || !w)
+    if ((!range && !dynamic()) || !w || !fitsDynamic(op.getA()))
       return failure();
     auto bType = cast<RankedTensorType>(op.getB().getType());
     int64_t k = bType.getDimSize(op.getTransB() ? 1 : 0),
@@ -253,8 +323,8 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
         return failure();
     }
     OpBuilder b(op);
-    Value y = quantizedMatmul(b, op.getLoc(), op.getA(), *range, wKN, k, n,
-                              bias, cast<RankedTensorType>(op.getType()));
+    Value y = quantizedMatmul(b, op.getLoc(), op.getA(), range, wKN, k, n, bias,
+                              cast<RankedTensorType>(op.getType()));
     op.getResult().replaceAllUsesWith(y);
     op.erase();
     return success();
@@ -265,6 +335,18 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
       getOperation().emitError("q-quantize: activations must be uint8 or "
                                "int8, not '")
           << activations << "'";
+      return signalPassFailure();
+    }
+    if (mode != "static" && mode != "dynamic") {
+      getOperation().emitError("q-quantize: mode must be static or dynamic, "
+                               "not '")
+          << mode << "'";
+      return signalPassFailure();
+    }
+    if (granularity != "tensor" && granularity != "row") {
+      getOperation().emitError("q-quantize: granularity must be tensor or "
+                               "row, not '")
+          << granularity << "'";
       return signalPassFailure();
     }
     for (const std::string &kind : ops)

@@ -2,10 +2,16 @@
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{per-channel=false activations=int8}))' | FileCheck %s --check-prefix=TENSOR
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{ops=matmul}))' | FileCheck %s --check-prefix=ONLYMM
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{exclude=conv1}))' | FileCheck %s --check-prefix=EXCL
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=dynamic}))' | FileCheck %s --check-prefix=DYN
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=dynamic granularity=row}))' | FileCheck %s --check-prefix=ROW
+// RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=late}))' 2>&1 | FileCheck %s --check-prefix=MODE
+// RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=dynamic granularity=block}))' 2>&1 | FileCheck %s --check-prefix=GRAN
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{activations=int4}))' 2>&1 | FileCheck %s --check-prefix=ACT
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{ops=pool}))' 2>&1 | FileCheck %s --check-prefix=OPS
 
 // ACT: error: q-quantize: activations must be uint8 or int8, not 'int4'
+// MODE: error: q-quantize: mode must be static or dynamic, not 'late'
+// GRAN: error: q-quantize: granularity must be tensor or row, not 'block'
 // OPS: error: q-quantize: unknown op kind 'pool' in ops (expected conv, matmul or gemm)
 
 // Input range [-20, 1000] gives uint8 scale 4 and zero point 5 (DESIGN.md
@@ -31,6 +37,9 @@
 // EXCL: q.conv
 // ONLYMM-LABEL: func.func @conv
 // ONLYMM: q.conv
+// Dynamic mode leaves convolutions in float.
+// DYN-LABEL: func.func @conv
+// DYN: q.conv %
 func.func @conv(%x: tensor<1x2x4x4xf32> {q.calibration = {lo = -20.0 : f32, hi = 1000.0 : f32}}) -> tensor<1x2x4x4xf32> {
   %w = q.constant dense<[[[[1.27]], [[-0.64]]], [[[2.54]], [[0.0]]]]> : tensor<2x2x1x1xf32> : tensor<2x2x1x1xf32>
   %b = q.constant dense<[0.4, -2.0]> : tensor<2xf32> : tensor<2xf32>
@@ -49,6 +58,19 @@ func.func @conv(%x: tensor<1x2x4x4xf32> {q.calibration = {lo = -20.0 : f32, hi =
 // CHECK: q.dequantize_linear {{.*}} {axis = 1 : i64}
 // ONLYMM-LABEL: func.func @gemm
 // ONLYMM: q.gemm
+// Dynamic: the input's scale and zero point at run time; f32 scaling by
+// s_x * s_w and the bias in f32.
+// DYN-LABEL: func.func @gemm
+// DYN: %[[Q:.*]], %[[S:.*]], %[[Z:.*]] = q.dynamic_quantize %{{.*}} : tensor<1x3xf32> -> tensor<1x3xui8>, tensor<f32>, tensor<ui8>
+// DYN: %[[ACC:.*]] = q.matmul_integer %[[Q]], %{{.*}} lhs_zero_point(%[[Z]])
+// DYN: %[[SC:.*]] = q.mul %[[S]], %{{.*}} : (tensor<f32>, tensor<2xf32>) -> tensor<2xf32>
+// DYN: %[[F:.*]] = q.cast %[[ACC]] : tensor<1x2xi32> -> tensor<1x2xf32>
+// DYN: %[[Y:.*]] = q.mul %[[F]], %[[SC]]
+// DYN: q.add %[[Y]], %{{.*}} : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+// One scale per row: [M] scales times [N] weight scales.
+// ROW-LABEL: func.func @gemm
+// ROW: q.dynamic_quantize %{{.*}} {axis = 0 : i64} : tensor<1x3xf32> -> tensor<1x3xui8>, tensor<1xf32>, tensor<1xui8>
+// ROW: q.mul {{.*}} : (tensor<1x1xf32>, tensor<2xf32>) -> tensor<1x2xf32>
 func.func @gemm(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %r = q.relu %x {q.calibration = [{lo = 0.0 : f32, hi = 2.0 : f32}]} : tensor<1x3xf32>
   %w = q.constant dense<[[1.0, 2.0, 3.0], [-1.0, 0.5, 0.25]]> : tensor<2x3xf32> : tensor<2x3xf32>
@@ -65,6 +87,11 @@ func.func @gemm(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 // CHECK: q.dequantize_linear {{.*}} {axis = 2 : i64} : (tensor<2x4x2xi32>, tensor<2xf32>) -> tensor<2x4x2xf32>
 // ONLYMM-LABEL: func.func @matmul
 // ONLYMM: q.matmul_integer
+// DYN-LABEL: func.func @matmul
+// DYN: q.dynamic_quantize
+// Per-row needs a 2-D input: this 3-D one stays float.
+// ROW-LABEL: func.func @matmul
+// ROW: q.matmul %
 func.func @matmul(%x: tensor<2x4x3xf32> {q.calibration = {lo = -1.0 : f32, hi = 1.0 : f32}}) -> tensor<2x4x2xf32> {
   %w = q.constant dense<[[1.0, 2.0], [3.0, -1.0], [0.5, 0.25]]> : tensor<3x2xf32> : tensor<3x2xf32>
   %y = q.matmul %x, %w : (tensor<2x4x3xf32>, tensor<3x2xf32>) -> tensor<2x4x2xf32>

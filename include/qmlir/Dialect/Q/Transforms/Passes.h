@@ -41,6 +41,11 @@ struct PTQPipelineOptions
   Option<std::string> activations{
       *this, "activations", llvm::cl::desc("Activation storage: uint8 or int8"),
       llvm::cl::init("uint8")};
+  Option<std::string> mode{
+      *this, "mode",
+      llvm::cl::desc("static (calibrated) or dynamic (matmuls quantized at "
+                     "run time, no calibration)"),
+      llvm::cl::init("static")};
   Option<bool> perChannel{*this, "per-channel",
                           llvm::cl::desc("One weight scale per output channel"),
                           llvm::cl::init(true)};

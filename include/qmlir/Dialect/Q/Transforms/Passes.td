@@ -96,6 +96,14 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
     - `q.dequantize_linear` with scale `s_x * s_w` (per output channel)
       gives f32 back to the rest of the graph.
 
+    With `mode=dynamic`, matmuls and gemms (not convolutions) need no
+    calibration: `q.dynamic_quantize` computes the uint8 input's scale and
+    zero point at run time (`granularity=tensor`, or `row` for each row of
+    a 2-D input), `q.matmul_integer` accumulates in i32, and the result is
+    scaled back in f32 by `s_x * s_w` with the bias added in f32, as ONNX
+    Runtime's dynamic quantization (DynamicQuantizeLinear + MatMulInteger)
+    computes.
+
     `ops` selects the op kinds (`conv,matmul,gemm`), `exclude` lists ONNX
     node names (their location) to leave in float. A gemm is taken when
     `alpha = beta = 1` and A is not transposed. Ops without a calibrated
@@ -118,6 +126,11 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
            "Activation storage: uint8 (asymmetric) or int8">,
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",
            "One weight scale per output channel (else per tensor)">,
+    Option<"mode", "mode", "std::string", /*default=*/"\"static\"",
+           "static (calibrated ranges) or dynamic (ranges at run time)">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"tensor\"",
+           "Dynamic mode: one input scale per tensor or per row">,
     ListOption<"ops", "ops", "std::string",
                "Op kinds to quantize: conv, matmul, gemm (default all)">,
     ListOption<"exclude", "exclude", "std::string",

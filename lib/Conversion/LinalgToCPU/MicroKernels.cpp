@@ -417,6 +417,27 @@ static Value loadVector(OpBuilder &b, Location loc, Value mem,
 /// target's vector width, so every target adds in the same order.
 constexpr int64_t kReductionLanes = 16;
 
+/// The buffers and window of a 2-D convolution the kernels can take: input,
+/// weight and output with contiguous rows, strides and dilations.
+struct WindowOperands {
+  Value in, w, out;
+  SmallVector<int64_t> strides, dilations;
+};
+
+template <typename ConvOp>
+static std::optional<WindowOperands> windowOperands(ConvOp op) {
+  WindowOperands o{
+      op.getDpsInputs()[0], op.getDpsInputs()[1], op.getDpsInits()[0], {}, {}};
+  if (!isKernelOperand(o.in) || !isKernelOperand(o.w) ||
+      !isKernelOperand(o.out))
+    return std::nullopt;
+  o.strides.assign(op.getStrides().template getValues<int64_t>().begin(),
+                   op.getStrides().template getValues<int64_t>().end());
+  o.dilations.assign(op.getDilations().template getValues<int64_t>().begin(),
+                     op.getDilations().template getValues<int64_t>().end());
+  return o;
+}
+
 struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
   using Base::Base;
 
@@ -467,16 +488,15 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
   }
 
   LogicalResult lowerConv(OpBuilder &b, linalg::Conv2DNchwFchwOp op) {
-    Value in = op.getDpsInputs()[0], w = op.getDpsInputs()[1],
-          out = op.getDpsInits()[0];
-    if (!isKernelOperand(in) || !isKernelOperand(w) || !isKernelOperand(out))
+    std::optional<WindowOperands> ops = windowOperands(op);
+    if (!ops)
       return failure();
+    Value in = ops->in, w = ops->w, out = ops->out;
+    ArrayRef<int64_t> s = ops->strides, d = ops->dilations;
     Location loc = op.getLoc();
     auto inType = cast<MemRefType>(in.getType());
     auto wType = cast<MemRefType>(w.getType());
     auto outType = cast<MemRefType>(out.getType());
-    SmallVector<int64_t> s(op.getStrides().getValues<int64_t>());
-    SmallVector<int64_t> d(op.getDilations().getValues<int64_t>());
     int64_t batch = outType.getDimSize(0), f = outType.getDimSize(1),
             oh = outType.getDimSize(2), ow = outType.getDimSize(3);
     int64_t ch = wType.getDimSize(1), kh = wType.getDimSize(2),
@@ -538,15 +558,14 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
 
   LogicalResult lowerDepthwise(OpBuilder &b,
                                linalg::DepthwiseConv2DNchwChwOp op) {
-    Value in = op.getDpsInputs()[0], w = op.getDpsInputs()[1],
-          out = op.getDpsInits()[0];
-    if (!isKernelOperand(in) || !isKernelOperand(w) || !isKernelOperand(out))
+    std::optional<WindowOperands> ops = windowOperands(op);
+    if (!ops)
       return failure();
+    Value in = ops->in, w = ops->w, out = ops->out;
+    ArrayRef<int64_t> s = ops->strides, d = ops->dilations;
     Location loc = op.getLoc();
     auto wType = cast<MemRefType>(w.getType());
     auto outType = cast<MemRefType>(out.getType());
-    SmallVector<int64_t> s(op.getStrides().getValues<int64_t>());
-    SmallVector<int64_t> d(op.getDilations().getValues<int64_t>());
     int64_t batch = outType.getDimSize(0), ch = outType.getDimSize(1),
             oh = outType.getDimSize(2), ow = outType.getDimSize(3);
     int64_t kh = wType.getDimSize(1), kw = wType.getDimSize(2);

@@ -6,6 +6,7 @@
 
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Conversion/Passes.h"
+#include "qmlir/Dialect/Q/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -23,6 +24,10 @@
 using namespace mlir;
 
 void qmlir::buildQToLinalgPipeline(OpPassManager &pm) {
+  // Quantize-dequantize pairs (q-quantize's output, or a QDQ model) become
+  // integer kernels.
+  pm.addNestedPass<func::FuncOp>(createQFoldQDQ());
+  pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createConvertQToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createQFuseElementwise());

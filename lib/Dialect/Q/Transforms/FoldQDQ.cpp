@@ -9,6 +9,7 @@
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Dialect/Q/Transforms/Passes.h"
+#include "qmlir/Quant/AffineQuant.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -41,19 +42,19 @@ static std::optional<QuantParams> paramsOf(Type type) {
     return std::nullopt;
   QuantParams p;
   Type elem = tensor.getElementType();
-  auto storageOf = [&](quant::QuantizedType q) -> Type {
+  auto storageOf = [&](mlir::quant::QuantizedType q) -> Type {
     unsigned width = q.getStorageTypeIntegralWidth();
     return IntegerType::get(type.getContext(), width,
                             q.isSigned() ? IntegerType::Signless
                                          : IntegerType::Unsigned);
   };
-  if (auto u = dyn_cast<quant::UniformQuantizedType>(elem)) {
+  if (auto u = dyn_cast<mlir::quant::UniformQuantizedType>(elem)) {
     p.scales = {u.getScale()};
     p.zeroPoints = {u.getZeroPoint()};
     p.storage = storageOf(u);
     return p;
   }
-  if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(elem)) {
+  if (auto a = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(elem)) {
     p.scales.assign(a.getScales().begin(), a.getScales().end());
     p.zeroPoints.assign(a.getZeroPoints().begin(), a.getZeroPoints().end());
     p.axis = a.getQuantizedDimension();
@@ -84,97 +85,198 @@ static Value zeroPointConstant(PatternRewriter &rewriter, Location loc,
                              {p.zeroPoints.front()}, "zero_point");
 }
 
-/// Rewrites `quantize(op(dequantize(x), dequantize(w)[, bias]))`.
+/// What a QDQ conv, matmul or gemm reads: the quantized input and weight,
+/// the i32 bias, and where the output channels are.
+struct QDQOperands {
+  Value x, w, bias; // quantized-typed values; bias may be null
+  QuantParams px, pw;
+  std::vector<double> sw; // weight scale per output channel
+  int64_t outAxis = 0, channels = 0;
+};
+
+/// Matches `op(dequantize(x), dequantize(w)[, dequantize(bias)])`: a
+/// q.conv, a q.matmul with a 2-D weight, or a q.gemm with alpha = beta = 1
+/// and neither operand transposed; activations per tensor, 8-bit, the weight
+/// per tensor or per output channel with one zero point, the bias i32 with
+/// scale s_x * s_w.
+static FailureOr<QDQOperands> matchQDQOperands(Operation *op,
+                                               PatternRewriter &rewriter) {
+  auto gemm = dyn_cast<q::GemmOp>(op);
+  if (gemm && (gemm.getAlpha().convertToFloat() != 1.0f ||
+               gemm.getBeta().convertToFloat() != 1.0f || gemm.getTransA() ||
+               gemm.getTransB()))
+    return rewriter.notifyMatchFailure(op, "gemm with scaling or transposes");
+  if (!isa<q::ConvOp, q::MatMulOp, q::GemmOp>(op))
+    return failure();
+  QDQOperands m;
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  auto dx = lhs.getDefiningOp<q::DequantizeOp>();
+  auto dw = rhs.getDefiningOp<q::DequantizeOp>();
+  if (!dx || !dw)
+    return rewriter.notifyMatchFailure(op, "operands are not dequantized");
+  std::optional<QuantParams> px = paramsOf(dx.getInput().getType());
+  std::optional<QuantParams> pw = paramsOf(dw.getInput().getType());
+  if (!px || !pw || px->axis >= 0)
+    return rewriter.notifyMatchFailure(op, "not per-tensor activations");
+  auto is8 = [](Type t) { return t.getIntOrFloatBitWidth() == 8; };
+  if (!is8(px->storage) || !is8(pw->storage))
+    return rewriter.notifyMatchFailure(op, "not 8-bit");
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t rank = outType.getRank();
+  // Output channels: conv dim 1 (weight axis 0); matmul and gemm the last
+  // dim (weight axis 1 of a 2-D weight).
+  bool isConv = isa<q::ConvOp>(op);
+  auto wType = cast<RankedTensorType>(rhs.getType());
+  if (!isConv && wType.getRank() != 2)
+    return failure();
+  int64_t wAxis = isConv ? 0 : 1;
+  m.outAxis = isConv ? 1 : rank - 1;
+  if (pw->axis >= 0 && pw->axis != wAxis)
+    return rewriter.notifyMatchFailure(op, "weight axis is not the output "
+                                           "channel");
+  // Weight zero points: one value (the integer ops take a per-tensor or,
+  // for conv, per-channel zero point; keep it simple: uniform).
+  if (!allEqual(pw->zeroPoints))
+    return rewriter.notifyMatchFailure(op, "weight zero points differ");
+  m.channels = outType.getDimSize(m.outAxis);
+  m.sw.resize(m.channels);
+  for (int64_t c = 0; c < m.channels; ++c)
+    m.sw[c] = pw->scales[pw->axis >= 0 ? c : 0];
+
+  // Bias: dequantized from i32 with scale s_x * s_w (QLinearConv's rule).
+  Value bias = isConv ? cast<q::ConvOp>(op).getBias()
+                      : (gemm ? gemm.getC() : Value());
+  if (bias) {
+    auto db = bias.getDefiningOp<q::DequantizeOp>();
+    std::optional<QuantParams> pb =
+        db ? paramsOf(db.getInput().getType()) : std::nullopt;
+    auto bType = cast<RankedTensorType>(bias.getType());
+    if (!pb || !pb->storage.isInteger(32) || bType.getRank() != 1 ||
+        bType.getDimSize(0) != m.channels ||
+        llvm::any_of(pb->zeroPoints, [](int64_t z) { return z != 0; }))
+      return rewriter.notifyMatchFailure(op, "bias is not int32 QDQ");
+    for (int64_t c = 0; c < m.channels; ++c) {
+      double expect = px->scales[0] * m.sw[c];
+      double got = pb->scales[pb->axis >= 0 ? c : 0];
+      if (std::fabs(got - expect) > 1e-6 * std::fabs(expect))
+        return rewriter.notifyMatchFailure(op, "bias scale is not s_x*s_w");
+    }
+    m.bias = db.getInput();
+  }
+  m.x = dx.getInput();
+  m.w = dw.getInput();
+  m.px = *px;
+  m.pw = *pw;
+  return m;
+}
+
+/// The exact i32 accumulator of a matched op, its bias added.
+static Value buildAccumulator(PatternRewriter &rewriter, Operation *op,
+                              const QDQOperands &m) {
+  Location loc = op->getLoc();
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  Value xs = storageOf(rewriter, loc, m.x, m.px.storage);
+  Value ws = storageOf(rewriter, loc, m.w, m.pw.storage);
+  Value zx = zeroPointConstant(rewriter, loc, m.px);
+  Value zw = zeroPointConstant(rewriter, loc, m.pw);
+  auto accType = outType.clone(rewriter.getI32Type());
+  Value acc;
+  if (auto conv = dyn_cast<q::ConvOp>(op)) {
+    acc = q::ConvIntegerOp::create(
+        rewriter, loc, accType, xs, ws, zx, zw, conv.getStridesAttr(),
+        conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
+  } else {
+    acc = q::MatMulIntegerOp::create(rewriter, loc, accType, xs, ws, zx, zw);
+  }
+  if (m.bias) {
+    Value b32 = storageOf(rewriter, loc, m.bias, rewriter.getI32Type());
+    SmallVector<int64_t> shape(outType.getRank() - m.outAxis, 1);
+    shape[0] = m.channels;
+    Value bias = q::ReshapeOp::create(
+        rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
+        b32);
+    acc = q::AddOp::create(rewriter, loc, accType, acc, bias);
+  }
+  return acc;
+}
+
+/// The storage value a quantize with parameters `p` gives `x` before
+/// saturation: round_half_even(x / s) + zp (f32 division, as QuantizeLinear).
+static double unclampedQuantize(float x, const QuantParams &p) {
+  float scaled = x / static_cast<float>(p.scales[0]);
+  return qmlir::quant::roundHalfEven(scaled) + static_cast<double>(p.zeroPoints[0]);
+}
+
+/// The op a `quantize` reads through: its input's producer, or, past a
+/// ReLU or a Clip with constant bounds that the quantization's saturation
+/// already applies (so quantize(relu(v)) == quantize(v)), that op's input's
+/// producer. `skipped` is the activation looked through, if any.
+static Operation *producerThroughActivation(q::QuantizeOp quantize,
+                                            const QuantParams &py,
+                                            Operation *&skipped) {
+  skipped = nullptr;
+  Operation *op = quantize.getInput().getDefiningOp();
+  if (!op || !op->hasOneUse())
+    return op;
+  auto storage = cast<IntegerType>(py.storage);
+  double qmin = storage.isUnsigned()
+                    ? 0.0
+                    : -std::ldexp(1.0, storage.getWidth() - 1);
+  double qmax = storage.isUnsigned()
+                    ? std::ldexp(1.0, storage.getWidth()) - 1
+                    : std::ldexp(1.0, storage.getWidth() - 1) - 1;
+  bool redundant = false;
+  if (isa<q::ReluOp>(op)) {
+    redundant = static_cast<double>(py.zeroPoints[0]) == qmin;
+  } else if (auto clip = dyn_cast<q::ClipOp>(op)) {
+    auto bound = [](Value v) -> std::optional<float> {
+      if (!v)
+        return std::nullopt;
+      std::optional<std::vector<float>> c = q::readF32Constant(v);
+      if (!c || c->size() != 1)
+        return std::nullopt;
+      return c->front();
+    };
+    std::optional<float> lo = bound(clip.getMin()), hi = bound(clip.getMax());
+    redundant = (!clip.getMin() || (lo && unclampedQuantize(*lo, py) <= qmin)) &&
+                (!clip.getMax() || (hi && unclampedQuantize(*hi, py) >= qmax));
+  }
+  if (!redundant)
+    return op;
+  skipped = op;
+  return op->getOperand(0).getDefiningOp();
+}
+
+/// Rewrites `quantize(op(dequantize(x), dequantize(w)[, bias]))`, also
+/// through a ReLU or Clip the quantization subsumes: the integer kernel and
+/// `requantize_linear` to the output's storage, the rest of a requantize
+/// chain.
 struct FoldQDQIntoIntegerOp : OpRewritePattern<q::QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(q::QuantizeOp quantize,
                                 PatternRewriter &rewriter) const override {
-    Operation *op = quantize.getInput().getDefiningOp();
-    if (!op || !op->hasOneUse() || !isa<q::ConvOp, q::MatMulOp>(op))
-      return failure();
-    Value lhs = op->getOperand(0), rhs = op->getOperand(1);
-    auto dx = lhs.getDefiningOp<q::DequantizeOp>();
-    auto dw = rhs.getDefiningOp<q::DequantizeOp>();
-    if (!dx || !dw)
-      return rewriter.notifyMatchFailure(op, "operands are not dequantized");
-    std::optional<QuantParams> px = paramsOf(dx.getInput().getType());
-    std::optional<QuantParams> pw = paramsOf(dw.getInput().getType());
     std::optional<QuantParams> py = paramsOf(quantize.getType());
-    if (!px || !pw || !py || px->axis >= 0 || py->axis >= 0)
-      return rewriter.notifyMatchFailure(op, "not per-tensor activations");
-    auto is8 = [](Type t) { return t.getIntOrFloatBitWidth() == 8; };
-    if (!is8(px->storage) || !is8(pw->storage) || !is8(py->storage))
-      return rewriter.notifyMatchFailure(op, "not 8-bit");
-    auto outType = cast<RankedTensorType>(op->getResult(0).getType());
-    int64_t rank = outType.getRank();
-    // Output channels: conv dim 1 (weight axis 0); matmul last dim (weight
-    // axis 1 of a 2-D weight).
-    bool isConv = isa<q::ConvOp>(op);
-    auto wType = cast<RankedTensorType>(rhs.getType());
-    if (!isConv && wType.getRank() != 2)
+    if (!py || py->axis >= 0 || py->storage.getIntOrFloatBitWidth() != 8)
+      return rewriter.notifyMatchFailure(quantize, "not per-tensor 8-bit");
+    Operation *activation;
+    Operation *op = producerThroughActivation(quantize, *py, activation);
+    if (!op || !op->hasOneUse())
       return failure();
-    int64_t wAxis = isConv ? 0 : 1, outAxis = isConv ? 1 : rank - 1;
-    if (pw->axis >= 0 && pw->axis != wAxis)
-      return rewriter.notifyMatchFailure(op, "weight axis is not the output "
-                                             "channel");
-    // Weight zero points: one value (the integer ops take a per-tensor or,
-    // for conv, per-channel zero point; keep it simple: uniform).
-    if (!allEqual(pw->zeroPoints))
-      return rewriter.notifyMatchFailure(op, "weight zero points differ");
-    int64_t channels = outType.getDimSize(outAxis);
-    std::vector<double> sw(channels);
-    for (int64_t m = 0; m < channels; ++m)
-      sw[m] = pw->scales[pw->axis >= 0 ? m : 0];
-
-    // Bias: dequantized from i32 with scale s_x * s_w (QLinearConv's rule).
-    Value biasQ;
-    if (auto conv = dyn_cast<q::ConvOp>(op); conv && conv.getBias()) {
-      auto db = conv.getBias().getDefiningOp<q::DequantizeOp>();
-      std::optional<QuantParams> pb =
-          db ? paramsOf(db.getInput().getType()) : std::nullopt;
-      if (!pb || !pb->storage.isInteger(32) ||
-          llvm::any_of(pb->zeroPoints, [](int64_t z) { return z != 0; }))
-        return rewriter.notifyMatchFailure(op, "bias is not int32 QDQ");
-      for (int64_t m = 0; m < channels; ++m) {
-        double expect = px->scales[0] * sw[m];
-        double got = pb->scales[pb->axis >= 0 ? m : 0];
-        if (std::fabs(got - expect) > 1e-6 * std::fabs(expect))
-          return rewriter.notifyMatchFailure(op, "bias scale is not s_x*s_w");
-      }
-      biasQ = db.getInput();
-    }
-
+    FailureOr<QDQOperands> m = matchQDQOperands(op, rewriter);
+    if (failed(m))
+      return failure();
     Location loc = op->getLoc();
-    Value xs = storageOf(rewriter, loc, dx.getInput(), px->storage);
-    Value ws = storageOf(rewriter, loc, dw.getInput(), pw->storage);
-    Value zx = zeroPointConstant(rewriter, loc, *px);
-    Value zw = zeroPointConstant(rewriter, loc, *pw);
-    auto accType = outType.clone(rewriter.getI32Type());
-    Value acc;
-    if (auto conv = dyn_cast<q::ConvOp>(op)) {
-      acc = q::ConvIntegerOp::create(
-          rewriter, loc, accType, xs, ws, zx, zw, conv.getStridesAttr(),
-          conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
-    } else {
-      acc = q::MatMulIntegerOp::create(rewriter, loc, accType, xs, ws, zx, zw);
-    }
-    if (biasQ) {
-      Value b32 = storageOf(rewriter, loc, biasQ, rewriter.getI32Type());
-      SmallVector<int64_t> shape(rank - outAxis, 1);
-      shape[0] = channels;
-      Value bias = q::ReshapeOp::create(
-          rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
-          b32);
-      acc = q::AddOp::create(rewriter, loc, accType, acc, bias);
-    }
+    auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+    Value acc = buildAccumulator(rewriter, op, *m);
     // Multiplier s_x * s_w / s_y in f32, as ONNX Runtime computes it.
+    int64_t channels = m->channels;
     std::vector<float> multiplier(channels);
-    for (int64_t m = 0; m < channels; ++m)
-      multiplier[m] = static_cast<float>(px->scales[0]) *
-                      static_cast<float>(sw[m]) /
+    for (int64_t c = 0; c < channels; ++c)
+      multiplier[c] = static_cast<float>(m->px.scales[0]) *
+                      static_cast<float>(m->sw[c]) /
                       static_cast<float>(py->scales[0]);
-    bool perChannel = pw->axis >= 0;
+    bool perChannel = m->pw.axis >= 0;
     Value mult = q::buildF32Constant(
         rewriter, loc,
         perChannel ? RankedTensorType::get({channels}, rewriter.getF32Type())
@@ -185,10 +287,61 @@ struct FoldQDQIntoIntegerOp : OpRewritePattern<q::QuantizeOp> {
     Value zy = zeroPointConstant(rewriter, loc, *py);
     Value ys = q::RequantizeLinearOp::create(
         rewriter, loc, outType.clone(py->storage), acc, mult, zy,
-        perChannel ? rewriter.getI64IntegerAttr(outAxis) : IntegerAttr());
+        perChannel ? rewriter.getI64IntegerAttr(m->outAxis) : IntegerAttr());
     rewriter.replaceOpWithNewOp<q::StorageCastOp>(quantize, quantize.getType(),
                                                   ys);
+    if (activation)
+      rewriter.eraseOp(activation);
     rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// True when `op`'s result is what FoldQDQIntoIntegerOp rewrites: read by
+/// one quantize, directly or through a ReLU/Clip it subsumes.
+static bool feedsOneQuantize(Operation *op) {
+  if (!op->hasOneUse())
+    return false;
+  Operation *user = *op->getUsers().begin();
+  if (isa<q::ReluOp, q::ClipOp>(user) && user->hasOneUse())
+    user = *user->getUsers().begin();
+  auto quantize = dyn_cast<q::QuantizeOp>(user);
+  if (!quantize)
+    return false;
+  std::optional<QuantParams> py = paramsOf(quantize.getType());
+  if (!py || py->axis >= 0 || py->storage.getIntOrFloatBitWidth() != 8)
+    return false;
+  Operation *skipped;
+  return producerThroughActivation(quantize, *py, skipped) == op;
+}
+
+/// Rewrites `op(dequantize(x), dequantize(w)[, bias])` whose float result
+/// is used as is: the integer kernel, then `dequantize_linear` by
+/// s_x * s_w (per output channel), what q-quantize's QDQ form means.
+struct FoldQDQIntoFloatOutput : RewritePattern {
+  FoldQDQIntoFloatOutput(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<q::ConvOp, q::MatMulOp, q::GemmOp>(op) || feedsOneQuantize(op))
+      return failure();
+    FailureOr<QDQOperands> m = matchQDQOperands(op, rewriter);
+    if (failed(m))
+      return failure();
+    Location loc = op->getLoc();
+    auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+    Value acc = buildAccumulator(rewriter, op, *m);
+    std::vector<float> scales(m->channels);
+    for (int64_t c = 0; c < m->channels; ++c)
+      scales[c] = static_cast<float>(m->px.scales[0]) *
+                  static_cast<float>(m->sw[c]);
+    Value s = q::buildF32Constant(
+        rewriter, loc,
+        RankedTensorType::get({m->channels}, rewriter.getF32Type()), scales,
+        "output_scale");
+    rewriter.replaceOpWithNewOp<q::DequantizeLinearOp>(
+        op, outType, acc, s, Value(), rewriter.getI64IntegerAttr(m->outAxis));
     return success();
   }
 };
@@ -196,7 +349,7 @@ struct FoldQDQIntoIntegerOp : OpRewritePattern<q::QuantizeOp> {
 struct QFoldQDQPass : qmlir::impl::QFoldQDQBase<QFoldQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldQDQIntoIntegerOp>(&getContext());
+    patterns.add<FoldQDQIntoIntegerOp, FoldQDQIntoFloatOutput>(&getContext());
     q::StorageCastOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

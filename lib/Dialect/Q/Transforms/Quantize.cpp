@@ -10,6 +10,7 @@
 #include "qmlir/Dialect/Q/Transforms/Passes.h"
 #include "qmlir/Quant/AffineQuant.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -98,6 +99,9 @@ static QuantizedWeight quantizeRows(ArrayRef<float> w, int64_t groups) {
 struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
   using Base::Base;
 
+  /// The dequantized view of each activation quantized so far.
+  llvm::DenseMap<Value, Value> quantized;
+
   bool dynamic() const { return mode == "dynamic"; }
 
   /// The calibrated range in static mode; none (computed at run time) in
@@ -121,51 +125,96 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     return name.empty() || !llvm::is_contained(exclude, name);
   }
 
-  /// x quantized with parameters from its calibrated range.
-  Value quantizeInput(OpBuilder &b, Location loc, Value x,
-                      std::pair<float, float> range, AffineParams &params,
-                      Value &zeroPoint) {
+  /// The f32 view of `x` quantized with parameters from its calibrated
+  /// range: `q.dequantize(q.quantize(x))`, inserted once per value right
+  /// after its definition so every quantized consumer shares it. A value
+  /// that is already dequantized is returned as is.
+  Value quantizeInput(Value x, std::pair<float, float> range,
+                      AffineParams &params) {
+    if (auto dq = x.getDefiningOp<q::DequantizeOp>()) {
+      auto u = dyn_cast<mlir::quant::UniformQuantizedType>(
+          getElementTypeOrSelf(dq.getInput().getType()));
+      if (u) {
+        params.scale = static_cast<float>(u.getScale());
+        params.zeroPoint = u.getZeroPoint();
+        params.range = {u.getStorageTypeMin(), u.getStorageTypeMax()};
+        return x;
+      }
+    }
     bool u8 = activations == "uint8";
     params = asymmetricFromRange(range.first, range.second,
                                  u8 ? IntRange::uint8() : IntRange::int8());
-    MLIRContext *ctx = b.getContext();
-    Type storage = u8 ? IntegerType::get(ctx, 8, IntegerType::Unsigned)
-                      : IntegerType::get(ctx, 8);
-    auto scalarF32 = RankedTensorType::get({}, b.getF32Type());
-    Value scale =
-        q::buildF32Constant(b, loc, scalarF32, {params.scale}, "x_scale");
-    zeroPoint = q::buildIntConstant(b, loc, RankedTensorType::get({}, storage),
-                                    {params.zeroPoint}, "x_zero_point");
+    auto it = quantized.find(x);
+    if (it != quantized.end())
+      return it->second;
+    MLIRContext *ctx = x.getContext();
+    OpBuilder b(ctx);
+    b.setInsertionPointAfterValue(x);
+    Location loc = x.getLoc();
+    auto qtype = mlir::quant::UniformQuantizedType::get(
+        u8 ? 0 : mlir::quant::QuantizationFlags::Signed,
+        IntegerType::get(ctx, 8), b.getF32Type(), params.scale,
+        params.zeroPoint, params.range.qmin, params.range.qmax);
     auto xType = cast<RankedTensorType>(x.getType());
-    return q::QuantizeLinearOp::create(b, loc, xType.clone(storage), x, scale,
-                                       zeroPoint, IntegerAttr());
+    Value xq = q::QuantizeOp::create(b, loc, xType.clone(qtype), x);
+    Value dq = q::DequantizeOp::create(b, loc, xType, xq);
+    quantized[x] = dq;
+    return dq;
   }
 
-  /// acc (i32, output channels along `axis`) + bias, back to f32.
-  Value dequantize(OpBuilder &b, Location loc, Value acc, int64_t axis,
-                   const AffineParams &x, const QuantizedWeight &w,
-                   std::optional<std::vector<float>> bias, int64_t channels,
-                   RankedTensorType outType) {
-    std::vector<float> scales(channels);
-    for (int64_t m = 0; m < channels; ++m)
-      scales[m] = x.scale * w.scales[w.scales.size() == 1 ? 0 : m];
-    auto accType = cast<RankedTensorType>(acc.getType());
-    if (bias) {
-      std::vector<int64_t> bq(channels);
-      for (int64_t m = 0; m < channels; ++m)
-        bq[m] = static_cast<int64_t>(roundHalfEven((*bias)[m] / scales[m]));
-      SmallVector<int64_t> shape(accType.getRank() - axis, 1);
-      shape[0] = channels;
-      Value bv = q::buildIntConstant(
-          b, loc, RankedTensorType::get(shape, b.getI32Type()), bq,
-          blobName(loc, ".bias_i32"));
-      acc = q::AddOp::create(b, loc, accType, acc, bv);
-    }
-    Value s = q::buildF32Constant(
-        b, loc, RankedTensorType::get({channels}, b.getF32Type()), scales,
-        blobName(loc, ".out_scale"));
-    return q::DequantizeLinearOp::create(b, loc, outType, acc, s, Value(),
-                                         b.getI64IntegerAttr(axis));
+  /// A constant of integer `values` with element type `storage` viewed as
+  /// the per-axis quantized type of `scales` (zero points 0), dequantized to
+  /// f32: the QDQ form of a weight or bias.
+  static Value dequantizedConstant(OpBuilder &b, Location loc,
+                                   RankedTensorType f32Type, unsigned width,
+                                   ArrayRef<int64_t> values,
+                                   ArrayRef<float> scales, int32_t axis,
+                                   StringRef name) {
+    MLIRContext *ctx = b.getContext();
+    Type storage = IntegerType::get(ctx, width);
+    Value c = q::buildIntConstant(b, loc, f32Type.clone(storage), values, name);
+    int64_t qmin = -(int64_t(1) << (width - 1)),
+            qmax = (int64_t(1) << (width - 1)) - 1;
+    SmallVector<double> s(scales.begin(), scales.end());
+    SmallVector<int64_t> z(scales.size(), 0);
+    Type qtype;
+    if (scales.size() == 1)
+      qtype = mlir::quant::UniformQuantizedType::get(
+          mlir::quant::QuantizationFlags::Signed, storage, b.getF32Type(),
+          s[0], 0, qmin, qmax);
+    else
+      qtype = mlir::quant::UniformQuantizedPerAxisType::get(
+          mlir::quant::QuantizationFlags::Signed, storage, b.getF32Type(), s,
+          z, axis, qmin, qmax);
+    Value view = q::StorageCastOp::create(b, loc, f32Type.clone(qtype), c);
+    return q::DequantizeOp::create(b, loc, f32Type, view);
+  }
+
+  /// The QDQ int8 weight of `w` (row-major, `groups` output channels along
+  /// `axis` of `type`).
+  static Value quantizedWeight(OpBuilder &b, Location loc,
+                               RankedTensorType type, const QuantizedWeight &qw,
+                               int32_t axis) {
+    return dequantizedConstant(b, loc, type, 8, qw.values, qw.scales, axis,
+                               blobName(loc, ".w_i8"));
+  }
+
+  /// The QDQ int32 bias: `bias / (s_x * s_w)` rounded half to even, with
+  /// that scale (per output channel when the weight is).
+  static Value quantizedBias(OpBuilder &b, Location loc,
+                             ArrayRef<float> bias, const AffineParams &x,
+                             const QuantizedWeight &w) {
+    int64_t n = static_cast<int64_t>(bias.size());
+    std::vector<float> scales(w.scales.size());
+    for (size_t m = 0; m < scales.size(); ++m)
+      scales[m] = x.scale * w.scales[m];
+    std::vector<int64_t> bq(n);
+    for (int64_t m = 0; m < n; ++m)
+      bq[m] = static_cast<int64_t>(
+          roundHalfEven(bias[m] / scales[scales.size() == 1 ? 0 : m]));
+    return dequantizedConstant(b, loc,
+                               RankedTensorType::get({n}, b.getF32Type()), 32,
+                               bq, scales, 0, blobName(loc, ".bias_i32"));
   }
 
   LogicalResult quantizeConv(q::ConvOp conv) {
@@ -178,37 +227,34 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     std::optional<std::vector<float>> bias;
     if (conv.getBias() && !(bias = q::readF32Constant(conv.getBias())))
       return failure();
-    OpBuilder b(conv);
     Location loc = conv.getLoc();
     auto wType = cast<RankedTensorType>(conv.getWeight().getType());
     int64_t m = wType.getDimSize(0);
     QuantizedWeight qw = quantizeRows(*w, perChannel ? m : 1);
     AffineParams xp;
-    Value zx;
-    Value xq = quantizeInput(b, loc, conv.getInput(), *range, xp, zx);
-    Value wq = q::buildIntConstant(
-        b, loc, wType.clone(IntegerType::get(b.getContext(), 8)), qw.values,
-        blobName(loc, ".w_i8"));
-    auto outType = cast<RankedTensorType>(conv.getType());
-    Value acc = q::ConvIntegerOp::create(
-        b, loc, outType.clone(b.getI32Type()), xq, wq, zx, Value(),
-        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-        conv.getGroupAttr());
-    Value y = dequantize(b, loc, acc, 1, xp, qw, bias, m, outType);
-    conv.replaceAllUsesWith(y);
-    conv.erase();
+    Value x = quantizeInput(conv.getInput(), *range, xp);
+    OpBuilder b(conv);
+    Value wd = quantizedWeight(b, loc, wType, qw, 0);
+    Value bd = bias ? quantizedBias(b, loc, *bias, xp, qw) : Value();
+    conv.getInputMutable().assign(x);
+    conv.getWeightMutable().assign(wd);
+    if (bd)
+      conv.getBiasMutable().assign(bd);
     return success();
   }
 
   /// Dynamic: x quantized at run time (per tensor, or per row of a 2-D x),
   /// `acc` scaled back in f32 by s_x * s_w, the bias added in f32.
-  Value dynamicMatmul(OpBuilder &b, Location loc, Value x, Value wq,
-                      const QuantizedWeight &qw, int64_t n,
+  Value dynamicMatmul(OpBuilder &b, Location loc, Value x,
+                      const QuantizedWeight &qw, int64_t k, int64_t n,
                       std::optional<std::vector<float>> bias,
                       RankedTensorType outType) {
     MLIRContext *ctx = b.getContext();
     auto xType = cast<RankedTensorType>(x.getType());
     bool perRow = granularity == "row";
+    Value wq = q::buildIntConstant(
+        b, loc, RankedTensorType::get({k, n}, IntegerType::get(ctx, 8)),
+        qw.values, blobName(loc, ".w_i8"));
     Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
     SmallVector<int64_t> paramShape;
     if (perRow)
@@ -249,14 +295,10 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     return y;
   }
 
-  /// x [.., K] times a constant weight `w` given as [K, N] row-major;
-  /// `range` is x's calibrated range (static mode).
-  Value quantizedMatmul(OpBuilder &b, Location loc, Value x,
-                        std::optional<std::pair<float, float>> range,
-                        ArrayRef<float> wKN, int64_t k, int64_t n,
-                        std::optional<std::vector<float>> bias,
-                        RankedTensorType outType) {
-    // Output channels are the columns: quantize the transposed weight's rows.
+  /// `w` given as [K, N] row-major quantized per column (the output
+  /// channels) or per tensor.
+  QuantizedWeight quantizeColumns(ArrayRef<float> wKN, int64_t k,
+                                  int64_t n) const {
     std::vector<float> wNK(k * n);
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < n; ++j)
@@ -268,19 +310,7 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < n; ++j)
         qw.values[i * n + j] = rows.values[j * k + i];
-    Value wq = q::buildIntConstant(
-        b, loc,
-        RankedTensorType::get({k, n}, IntegerType::get(b.getContext(), 8)),
-        qw.values, blobName(loc, ".w_i8"));
-    if (!range)
-      return dynamicMatmul(b, loc, x, wq, qw, n, bias, outType);
-    AffineParams xp;
-    Value zx;
-    Value xq = quantizeInput(b, loc, x, *range, xp, zx);
-    Value acc = q::MatMulIntegerOp::create(
-        b, loc, outType.clone(b.getI32Type()), xq, wq, zx, Value());
-    return dequantize(b, loc, acc, outType.getRank() - 1, xp, qw, bias, n,
-                      outType);
+    return qw;
   }
 
   LogicalResult quantizeMatmul(q::MatMulOp op) {
@@ -290,12 +320,21 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     if ((!range && !dynamic()) || !w || wType.getRank() != 2 ||
         !fitsDynamic(op.getLhs()))
       return failure();
+    int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
+    QuantizedWeight qw = quantizeColumns(*w, k, n);
+    Location loc = op.getLoc();
     OpBuilder b(op);
-    Value y = quantizedMatmul(b, op.getLoc(), op.getLhs(), range, *w,
-                              wType.getDimSize(0), wType.getDimSize(1),
-                              std::nullopt, op.getType());
-    op.replaceAllUsesWith(y);
-    op.erase();
+    if (!range) {
+      Value y = dynamicMatmul(b, loc, op.getLhs(), qw, k, n, std::nullopt,
+                              op.getType());
+      op.replaceAllUsesWith(y);
+      op.erase();
+      return success();
+    }
+    AffineParams xp;
+    Value x = quantizeInput(op.getLhs(), *range, xp);
+    op.getLhsMutable().assign(x);
+    op.getRhsMutable().assign(quantizedWeight(b, loc, wType, qw, 1));
     return success();
   }
 
@@ -322,10 +361,27 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
       if (!bias || cType.getNumElements() != n || cType.getShape().back() != n)
         return failure();
     }
+    QuantizedWeight qw = quantizeColumns(wKN, k, n);
+    Location loc = op.getLoc();
     OpBuilder b(op);
-    Value y = quantizedMatmul(b, op.getLoc(), op.getA(), range, wKN, k, n, bias,
-                              cast<RankedTensorType>(op.getType()));
-    op.getResult().replaceAllUsesWith(y);
+    auto outType = cast<RankedTensorType>(op.getType());
+    if (!range) {
+      Value y = dynamicMatmul(b, loc, op.getA(), qw, k, n, bias, outType);
+      op.getResult().replaceAllUsesWith(y);
+      op.erase();
+      return success();
+    }
+    // The weight is stored [K, N] whatever trans_b was.
+    AffineParams xp;
+    Value x = quantizeInput(op.getA(), *range, xp);
+    Value wd = quantizedWeight(
+        b, loc, RankedTensorType::get({k, n}, b.getF32Type()), qw, 1);
+    Value bd = bias ? quantizedBias(b, loc, *bias, xp, qw) : Value();
+    auto gemm = q::GemmOp::create(b, loc, outType, x, wd, bd,
+                                  op.getAlphaAttr(), op.getBetaAttr(),
+                                  op.getTransAAttr(), UnitAttr());
+    gemm->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    op.getResult().replaceAllUsesWith(gemm.getResult());
     op.erase();
     return success();
   }
@@ -355,6 +411,7 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
             << kind << "' in ops (expected conv, matmul or gemm)";
         return signalPassFailure();
       }
+    quantized.clear();
     SmallVector<Operation *> candidates;
     getOperation().walk([&](Operation *op) {
       if (isa<q::ConvOp, q::MatMulOp, q::GemmOp>(op))

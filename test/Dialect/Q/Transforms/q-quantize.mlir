@@ -1,5 +1,6 @@
-// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize))' | FileCheck %s
-// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{per-channel=false activations=int8}))' | FileCheck %s --check-prefix=TENSOR
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize),canonicalize)' | FileCheck %s
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize),canonicalize)' | FileCheck %s --check-prefix=SHARED
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{per-channel=false activations=int8}),canonicalize)' | FileCheck %s --check-prefix=TENSOR
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{ops=matmul}))' | FileCheck %s --check-prefix=ONLYMM
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{exclude=conv1}))' | FileCheck %s --check-prefix=EXCL
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=dynamic}))' | FileCheck %s --check-prefix=DYN
@@ -16,23 +17,21 @@
 
 // Input range [-20, 1000] gives uint8 scale 4 and zero point 5 (DESIGN.md
 // §4). Weights per output channel: channel 0 absmax 1.27 -> scale 0.01,
-// channel 1 absmax 2.54 -> 0.02; bias / (4 * s_w) -> i32.
+// channel 1 absmax 2.54 -> 0.02; bias / (4 * s_w) -> i32. The result is
+// the QDQ form: the float conv reads dequantized values.
 // CHECK-LABEL: func.func @conv
-// CHECK-DAG: %[[SX:.*]] = q.constant dense<4.000000e+00> : tensor<f32>
-// CHECK-DAG: %[[ZX:.*]] = q.constant dense<5> : tensor<i8> : tensor<ui8>
-// CHECK-DAG: %[[W:.*]] = q.constant dense<{{\[\[\[\[}}127]], {{\[\[}}-64]]], {{\[\[\[}}127]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8> : tensor<2x2x1x1xi8>
-// CHECK-DAG: %[[B:.*]] = q.constant dense<{{\[\[\[}}10]], {{\[\[}}-25]]]> : tensor<2x1x1xi32> : tensor<2x1x1xi32>
-// CHECK-DAG: %[[S:.*]] = q.constant dense<[4.000000e-02, 8.000000e-02]> : tensor<2xf32>
-// CHECK-DAG: %[[XQ:.*]] = q.quantize_linear %arg0, %[[SX]], %[[ZX]] : (tensor<1x2x4x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x4x4xui8>
-// CHECK-DAG: %[[ACC:.*]] = q.conv_integer %[[XQ]], %[[W]] input_zero_point(%[[ZX]])
-// CHECK-DAG: %[[ACCB:.*]] = q.add %[[ACC]], %[[B]] : (tensor<1x2x4x4xi32>, tensor<2x1x1xi32>) -> tensor<1x2x4x4xi32>
-// CHECK-DAG: %[[Y:.*]] = q.dequantize_linear %[[ACCB]], %[[S]] {axis = 1 : i64}
+// CHECK-DAG: %[[XQ:.*]] = q.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 4.000000e+00:5>>
+// CHECK-DAG: %[[X:.*]] = q.dequantize %[[XQ]]
+// CHECK-DAG: %[[W:.*]] = q.constant dense<{{\[\[\[\[}}127]], {{\[\[}}-64]]], {{\[\[\[}}127]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8> : tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.0099999997764825821,0.019999999552965164}>>
+// CHECK-DAG: %[[WD:.*]] = q.dequantize %[[W]]
+// CHECK-DAG: %[[B:.*]] = q.constant dense<[10, -25]> : tensor<2xi32> : tensor<2x!quant.uniform<i32:f32:0, {0.039999999105930328,0.079999998211860657}>>
+// CHECK-DAG: %[[BD:.*]] = q.dequantize %[[B]]
+// CHECK: %[[Y:.*]] = q.conv %[[X]], %[[WD]], %[[BD]]
 // CHECK: return %[[Y]]
 // Per tensor: one weight scale (2.54 / 127), int8 activations.
 // TENSOR-LABEL: func.func @conv
-// TENSOR-DAG: q.constant dense<{{\[\[\[\[}}64]], {{\[\[}}-32]]], {{\[\[\[}}127]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8>
-// TENSOR-DAG: q.constant dense<-123> : tensor<i8> : tensor<i8>
-// TENSOR-DAG: q.quantize_linear {{.*}} -> tensor<1x2x4x4xi8>
+// TENSOR-DAG: q.constant dense<{{\[\[\[\[}}64]], {{\[\[}}-32]]], {{\[\[\[}}127]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8> : tensor<2x2x1x1x!quant.uniform<i8:f32, 0.019999999552965164>>
+// TENSOR-DAG: q.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8:f32, 4.000000e+00:-123>>
 // EXCL-LABEL: func.func @conv
 // EXCL: q.conv
 // ONLYMM-LABEL: func.func @conv
@@ -52,10 +51,12 @@ func.func @conv(%x: tensor<1x2x4x4xf32> {q.calibration = {lo = -20.0 : f32, hi =
 // A gemm with transposed B: per output column scales, the weight stored as
 // [K, N]; the bias per column. The input range comes from its producer.
 // CHECK-LABEL: func.func @gemm
-// CHECK: q.quantize_linear
-// CHECK: q.matmul_integer {{.*}} : (tensor<1x3xui8>, tensor<3x2xi8>, tensor<ui8>) -> tensor<1x2xi32>
-// CHECK: q.add {{.*}} : (tensor<1x2xi32>, tensor<2xi32>) -> tensor<1x2xi32>
-// CHECK: q.dequantize_linear {{.*}} {axis = 1 : i64}
+// CHECK-DAG: q.constant dense<{{\[}}[42, -127], [85, 64], [127, 32]]> : tensor<3x2xi8> : tensor<3x2x!quant.uniform<i8:f32:1, {0.023622047156095505,0.0078740157186985015}>>
+// CHECK-DAG: q.constant dense<[540, 3238]> : tensor<2xi32> : tensor<2x!quant.uniform<i32:f32:0, {1.8527096835896373E-4,6.1756989452987909E-5}>>
+// CHECK-DAG: %[[R:.*]] = q.relu
+// CHECK: %[[Q:.*]] = q.quantize %[[R]] : tensor<1x3xf32> -> tensor<1x3x!quant.uniform<u8:f32, 0.0078431377187371254>>
+// CHECK: %[[X:.*]] = q.dequantize %[[Q]]
+// CHECK: q.gemm %[[X]], %{{.*}}, %{{.*}} : (tensor<1x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
 // ONLYMM-LABEL: func.func @gemm
 // ONLYMM: q.gemm
 // Dynamic: the input's scale and zero point at run time; f32 scaling by
@@ -83,10 +84,11 @@ func.func @gemm(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
 
 // A 3-D x 2-D matmul: scales along the last axis.
 // CHECK-LABEL: func.func @matmul
-// CHECK: q.matmul_integer {{.*}} -> tensor<2x4x2xi32>
-// CHECK: q.dequantize_linear {{.*}} {axis = 2 : i64} : (tensor<2x4x2xi32>, tensor<2xf32>) -> tensor<2x4x2xf32>
+// CHECK-DAG: q.quantize %arg0 {{.*}} -> tensor<2x4x3x!quant.uniform<u8:f32, 0.0078431377187371254:127>>
+// CHECK-DAG: q.constant {{.*}} : tensor<3x2xi8> : tensor<3x2x!quant.uniform<i8:f32:1, {0.023622047156095505,0.015748031437397003}>>
+// CHECK: q.matmul %{{.*}}, %{{.*}} : (tensor<2x4x3xf32>, tensor<3x2xf32>) -> tensor<2x4x2xf32>
 // ONLYMM-LABEL: func.func @matmul
-// ONLYMM: q.matmul_integer
+// ONLYMM: q.quantize
 // DYN-LABEL: func.func @matmul
 // DYN: q.dynamic_quantize
 // Per-row needs a 2-D input: this 3-D one stays float.
@@ -103,12 +105,29 @@ func.func @matmul(%x: tensor<2x4x3xf32> {q.calibration = {lo = -1.0 : f32, hi = 
 // Without a calibrated input, or with a weight that is not a constant, the
 // op stays in float.
 // CHECK-LABEL: func.func @left_in_float
+// CHECK-NOT: q.quantize
 // CHECK: q.matmul
 // CHECK: q.matmul
-// CHECK-NOT: q.matmul_integer
+// CHECK-NOT: q.quantize
 func.func @left_in_float(%x: tensor<4x3xf32>, %w2: tensor<3x2xf32>, %c: tensor<4x3xf32> {q.calibration = {lo = -1.0 : f32, hi = 1.0 : f32}}) -> (tensor<4x2xf32>, tensor<4x2xf32>) {
   %w = q.constant dense<1.0> : tensor<3x2xf32> : tensor<3x2xf32>
   %y = q.matmul %x, %w : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
   %z = q.matmul %c, %w2 : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
   return %y, %z : tensor<4x2xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// One activation read by two convolutions is quantized once; a value that
+// is already dequantized keeps its parameters.
+// CHECK-LABEL: func.func @shared
+// SHARED-LABEL: func.func @shared
+// SHARED-COUNT-1: q.quantize %arg0
+// SHARED-NOT: q.quantize %arg0
+// SHARED-COUNT-2: q.conv %
+func.func @shared(%x: tensor<1x2x4x4xf32> {q.calibration = {lo = -1.0 : f32, hi = 1.0 : f32}}) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w = q.constant dense<0.5> : tensor<2x2x1x1xf32> : tensor<2x2x1x1xf32>
+  %a = q.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %b = q.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %a, %b : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }

@@ -81,20 +81,26 @@ def QCalibrate : Pass<"q-calibrate", "mlir::ModuleOp"> {
 def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
   let summary = "Static int8 quantization of convolutions and matmuls";
   let description = [{
-    Rewrites each selected `q.conv`, `q.matmul` and `q.gemm` with a
+    Quantizes each selected `q.conv`, `q.matmul` and `q.gemm` with a
     constant f32 weight, whose input carries a `q.calibration` range (from
-    `q-calibrate`), into integer compute (DESIGN.md §4):
+    `q-calibrate`), and writes the result in QDQ form, the standard ONNX
+    representation (DESIGN.md §4):
 
-    - the input is quantized with asymmetric parameters from its
-      calibrated range (`activations=uint8`, qmin 0, qmax 255, or `int8`),
-      extended to include 0: `q.quantize_linear`;
-    - the weight becomes int8, symmetric ([-127, 127], zero point 0), one
-      scale per output channel (`per-channel=true`, the default) or one
-      for the tensor;
-    - `q.conv_integer` / `q.matmul_integer` accumulate exactly in i32, the
-      bias is added as i32 with scale `s_x * s_w`;
-    - `q.dequantize_linear` with scale `s_x * s_w` (per output channel)
-      gives f32 back to the rest of the graph.
+    - the input goes through `q.quantize` / `q.dequantize` with asymmetric
+      parameters from its calibrated range (`activations=uint8`, qmin 0,
+      qmax 255, or `int8`), extended to include 0; an activation read by
+      several quantized ops is quantized once;
+    - the weight becomes an int8 constant, symmetric ([-127, 127], zero
+      point 0), one scale per output channel (`per-channel=true`, the
+      default; a per-axis `!quant.uniform` type) or one for the tensor,
+      read through `q.dequantize`;
+    - the bias becomes an i32 constant with scale `s_x * s_w`, read through
+      `q.dequantize`; a gemm's weight is stored [K, N] (no `trans_b`).
+
+    The float op stays and reads the dequantized values: the module still
+    means what the quantized model computes, exports as QDQ ONNX
+    (`qopt --emit=onnx`), and `q-fold-qdq` (first step of the lowering)
+    turns it into integer kernels.
 
     With `mode=dynamic`, matmuls and gemms (not convolutions) need no
     calibration: `q.dynamic_quantize` computes the uint8 input's scale and
@@ -115,10 +121,13 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
     ```
     After:
     ```mlir
-    %xq = q.quantize_linear %x, %sx, %zx : (tensor<1x3x8x8xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x3x8x8xui8>
-    %acc = q.conv_integer %xq, %wq input_zero_point(%zx) {...} : (...) -> tensor<1x4x8x8xi32>
-    %accb = q.add %acc, %bq : (tensor<1x4x8x8xi32>, tensor<1x4x1x1xi32>) -> tensor<1x4x8x8xi32>
-    %y = q.dequantize_linear %accb, %s {axis = 1 : i64} : (tensor<1x4x8x8xi32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    %xq = q.quantize %x : tensor<1x3x8x8xf32> -> tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>
+    %xd = q.dequantize %xq : tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>> -> tensor<1x3x8x8xf32>
+    %wq = q.constant dense<...> : tensor<4x3x3x3xi8> : tensor<4x3x3x3x!quant.uniform<i8:f32:0, {...}>>
+    %wd = q.dequantize %wq : tensor<4x3x3x3x!quant.uniform<i8:f32:0, {...}>> -> tensor<4x3x3x3xf32>
+    %bq = q.constant dense<...> : tensor<4xi32> : tensor<4x!quant.uniform<i32:f32:0, {...}>>
+    %bd = q.dequantize %bq : tensor<4x!quant.uniform<i32:f32:0, {...}>> -> tensor<4xf32>
+    %y = q.conv %xd, %wd, %bd {...} : (...) -> tensor<1x4x8x8xf32>
     ```
   }];
   let options = [
@@ -141,18 +150,27 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
 def QFoldQDQ : Pass<"q-fold-qdq", "mlir::func::FuncOp"> {
   let summary = "Turn quantize-dequantize (QDQ) convolutions and matmuls into integer kernels";
   let description = [{
-    In a QDQ model every quantized op reads `q.dequantize` values and its
-    float result goes through `q.quantize`. Where a `q.conv` (input per
-    tensor, weight per tensor or per output channel, optional bias
-    dequantized from i32 with scale `s_x * s_w`) or a `q.matmul` (weight a
-    2-D constant, per tensor or per column) sits between them, it becomes
-    `q.conv_integer` / `q.matmul_integer` on the storage values (exact i32
-    accumulation with the zero points), the i32 bias added, and
-    `q.requantize_linear` with multiplier `s_x * s_w / s_y` to the output's
-    storage: what ONNX Runtime computes for the same model (its QDQ fusion
-    to QLinearConv / QLinearMatMul). Ops whose bias scale is not
-    `s_x * s_w` (within 1e-6 relative), or whose types do not fit, stay in
-    float.
+    In a QDQ model every quantized op reads `q.dequantize` values. Where a
+    `q.conv` (input per tensor, weight per tensor or per output channel,
+    optional bias dequantized from i32 with scale `s_x * s_w`), a
+    `q.matmul` (weight 2-D, per tensor or per column) or a `q.gemm`
+    (alpha = beta = 1, no transposes, same weight and bias rules) reads
+    them, it becomes `q.conv_integer` / `q.matmul_integer` on the storage
+    values (exact i32 accumulation with the zero points) plus the i32 bias,
+    and then:
+
+    - when its result goes (only) to a `q.quantize`, `q.requantize_linear`
+      with multiplier `s_x * s_w / s_y` to the output's storage: what ONNX
+      Runtime computes for the same model (its QDQ fusion to QLinearConv /
+      QLinearMatMul). A ReLU, or a Clip with constant bounds, between the op
+      and the quantize is dropped when the quantization saturates there
+      anyway (ReLU: zero point at qmin; Clip: both bounds quantize outside
+      [qmin, qmax]); so `conv -> relu -> conv` stays in 8-bit integers;
+    - otherwise `q.dequantize_linear` by `s_x * s_w` (per channel) gives
+      the f32 result.
+
+    Ops whose bias scale is not `s_x * s_w` (within 1e-6 relative), or whose
+    types do not fit, stay in float.
 
     Before:
     ```mlir

@@ -88,8 +88,10 @@ static cl::opt<unsigned> optLevel(cl::cat(qcompileCategory), "O", cl::Prefix,
 static cl::opt<std::string> quantScheme(
     cl::cat(qcompileCategory), "quant",
     cl::desc("Quantize before compiling: int8 (static post-training: "
-             "calibrated activations, per-channel int8 weights) or "
-             "int8-dynamic (matmuls, activation scales at run time)"),
+             "calibrated activations, per-channel int8 weights), "
+             "int8-dynamic (matmuls, activation scales at run time), fp16 "
+             "or bf16 (16-bit weights and conv/matmul inputs, f32 "
+             "accumulation)"),
     cl::value_desc("SCHEME"));
 static cl::opt<std::string> calibData(
     cl::cat(qcompileCategory), "calib-data",
@@ -189,20 +191,24 @@ int main(int argc, char **argv) {
 
   // Everything that needs no model is checked first.
   if (!quantScheme.empty() && quantScheme != "int8" &&
-      quantScheme != "int8-dynamic")
+      quantScheme != "int8-dynamic" && quantScheme != "fp16" &&
+      quantScheme != "bf16")
     return fail("--quant=" + quantScheme +
-                " is not supported (int8 and int8-dynamic are)");
+                " is not supported (int8, int8-dynamic, fp16 and bf16 are)");
   bool dynamicQuant = quantScheme == "int8-dynamic";
-  if (dynamicQuant &&
+  bool halfQuant = quantScheme == "fp16" || quantScheme == "bf16";
+  if ((dynamicQuant || halfQuant) &&
       (calibData.getNumOccurrences() || calibMethod.getNumOccurrences() ||
        calibCache.getNumOccurrences()))
-    return fail("--quant=int8-dynamic needs no calibration (no --calib-*)");
+    return fail("--quant=" + quantScheme +
+                " needs no calibration (no --calib-*)");
   if (quantScheme.empty() &&
       (calibData.getNumOccurrences() || calibMethod.getNumOccurrences() ||
        calibCache.getNumOccurrences()))
     return fail("--calib-data, --calib-method and --calib-cache apply to "
                 "--quant only");
-  if (!quantScheme.empty() && !dynamicQuant && calibData.empty() &&
+  if (!quantScheme.empty() && !dynamicQuant && !halfQuant &&
+      calibData.empty() &&
       (calibCache.empty() || !llvm::sys::fs::exists(calibCache)))
     return fail("--quant=" + quantScheme +
                 " needs --calib-data DIR (or an existing --calib-cache)");
@@ -281,7 +287,15 @@ int main(int argc, char **argv) {
   options.vectorBits = shape.bits;
   options.vectorRegisters = shape.registers;
   ModelSignature signature;
-  if (!quantScheme.empty()) {
+  if (halfQuant) {
+    QCastFloatOptions cast;
+    cast.type = quantScheme == "fp16" ? "f16" : "bf16";
+    PassManager pm(&context);
+    pm.addNestedPass<func::FuncOp>(createQFoldBatchNorm());
+    pm.addNestedPass<func::FuncOp>(createQCastFloat(cast));
+    if (failed(pm.run(*module)))
+      return 1;
+  } else if (!quantScheme.empty()) {
     PTQPipelineOptions ptq;
     ptq.data = calibData;
     ptq.method = calibMethod;

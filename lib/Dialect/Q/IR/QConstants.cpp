@@ -49,6 +49,59 @@ std::optional<std::vector<float>> qmlir::q::readF32Constant(Value value) {
   return std::nullopt;
 }
 
+std::optional<std::vector<int64_t>> qmlir::q::readIntConstant(Value value) {
+  auto cst = value.getDefiningOp<q::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(cst.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  Type elem = type.getElementType();
+  bool isSigned;
+  if (auto quant = dyn_cast<quant::QuantizedType>(elem)) {
+    elem = quant.getStorageType();
+    isSigned = quant.isSigned();
+  } else {
+    isSigned = !elem.isUnsignedInteger();
+  }
+  auto intType = dyn_cast<IntegerType>(elem);
+  if (!intType || intType.getWidth() % 8 != 0 || intType.getWidth() > 64)
+    return std::nullopt;
+  unsigned width = intType.getWidth();
+  auto extend = [&](const APInt &v) {
+    return isSigned ? v.getSExtValue() : static_cast<int64_t>(v.getZExtValue());
+  };
+  Attribute attr = cst.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (dense.getElementType().getIntOrFloatBitWidth() != width ||
+        !isa<IntegerType>(dense.getElementType()))
+      return std::nullopt;
+    std::vector<int64_t> out;
+    out.reserve(type.getNumElements());
+    for (const APInt &v : dense.getValues<APInt>())
+      out.push_back(extend(v));
+    return out;
+  }
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> bytes = blob->getData();
+    size_t size = width / 8;
+    if (static_cast<int64_t>(bytes.size()) !=
+        type.getNumElements() * static_cast<int64_t>(size))
+      return std::nullopt;
+    std::vector<int64_t> out(type.getNumElements());
+    for (size_t i = 0; i < out.size(); ++i) {
+      uint64_t raw = 0;
+      std::memcpy(&raw, bytes.data() + i * size, size); // little-endian
+      out[i] = extend(APInt(width, raw));
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
 Value qmlir::q::buildF32Constant(OpBuilder &b, Location loc,
                                  RankedTensorType type, ArrayRef<float> data,
                                  StringRef name) {
@@ -88,6 +141,34 @@ Value qmlir::q::buildIntConstant(OpBuilder &b, Location loc,
     AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         ArrayRef<char>(bytes.data(), bytes.size()), kResourceAlignment);
     attr = DenseResourceElementsAttr::get(storageType, name, std::move(blob));
+  }
+  return q::ConstantOp::create(b, loc, type, attr);
+}
+
+Value qmlir::q::buildHalfConstant(OpBuilder &b, Location loc,
+                                  RankedTensorType type, ArrayRef<float> data,
+                                  StringRef name) {
+  auto elem = cast<FloatType>(type.getElementType());
+  assert(elem.getWidth() == 16 && "an f16 or bf16 constant");
+  std::vector<uint16_t> bits(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    APFloat v(data[i]);
+    bool lost;
+    v.convert(elem.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    bits[i] = static_cast<uint16_t>(v.bitcastToAPInt().getZExtValue());
+  }
+  ElementsAttr attr;
+  if (static_cast<int64_t>(data.size()) <= kSmallConstantElements) {
+    SmallVector<APFloat> values;
+    for (uint16_t v : bits)
+      values.push_back(APFloat(elem.getFloatSemantics(), APInt(16, v)));
+    attr = DenseElementsAttr::get(type, values);
+  } else {
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(reinterpret_cast<const char *>(bits.data()),
+                       bits.size() * sizeof(uint16_t)),
+        kResourceAlignment);
+    attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
   }
   return q::ConstantOp::create(b, loc, type, attr);
 }

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "NodeNames.h"
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Dialect/Q/Transforms/Passes.h"
@@ -24,17 +25,6 @@ using namespace mlir;
 using namespace qmlir;
 
 namespace {
-/// A name for a rewritten weight blob, from the op's location.
-static std::string blobName(Location loc, StringRef suffix) {
-  std::string base = "weight";
-  if (auto name = dyn_cast<NameLoc>(loc))
-    base = name.getName().str();
-  for (char &c : base)
-    if (!llvm::isAlnum(c) && c != '_' && c != '.')
-      c = '_';
-  return base + suffix.str();
-}
-
 struct FoldIntoConv : OpRewritePattern<q::BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(q::BatchNormOp bn,

@@ -346,12 +346,88 @@ struct FoldQDQIntoFloatOutput : RewritePattern {
   }
 };
 
+/// `op` applied to the storage values of the per-tensor quantized `q`,
+/// viewed back as `q`'s quantized type: valid for data movement, and for
+/// max pooling because quantization is monotonic.
+static Value applyToStorage(PatternRewriter &rewriter, Operation *op, Value q,
+                            const QuantParams &p) {
+  Location loc = op->getLoc();
+  auto qType = cast<RankedTensorType>(q.getType());
+  Value storage = storageOf(rewriter, loc, q, p.storage);
+  Operation *moved = rewriter.clone(*op);
+  moved->setOperand(0, storage);
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  moved->getResult(0).setType(outType.clone(p.storage));
+  return q::StorageCastOp::create(
+      rewriter, loc, outType.clone(qType.getElementType()),
+      moved->getResult(0));
+}
+
+static bool commutesWithQuantization(Operation *op) {
+  return isa<q::ReshapeOp, q::FlattenOp, q::TransposeOp, q::MaxPoolOp>(op) &&
+         op->getNumResults() == 1;
+}
+
+/// `quantize(op(v))` -> `op(quantize(v))` for a reshape, flatten, transpose
+/// or max pool (one use, per-tensor): the quantization moves up to where an
+/// integer producer can requantize straight into it.
+struct HoistQuantize : OpRewritePattern<q::QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(q::QuantizeOp quantize,
+                                PatternRewriter &rewriter) const override {
+    Operation *op = quantize.getInput().getDefiningOp();
+    std::optional<QuantParams> p = paramsOf(quantize.getType());
+    if (!op || !op->hasOneUse() || !commutesWithQuantization(op) || !p ||
+        p->axis >= 0)
+      return failure();
+    Value v = op->getOperand(0);
+    auto vType = cast<RankedTensorType>(v.getType());
+    auto qElem = cast<RankedTensorType>(quantize.getType()).getElementType();
+    rewriter.setInsertionPoint(op);
+    Value vq = q::QuantizeOp::create(rewriter, op->getLoc(),
+                                     vType.clone(qElem), v);
+    rewriter.replaceOp(quantize, applyToStorage(rewriter, op, vq, *p));
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// `op(dequantize(q))` -> `dequantize(op(q))` for the same ops: the
+/// dequantization moves down to the integer consumer that folds it.
+struct SinkDequantize : RewritePattern {
+  SinkDequantize(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/2, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!commutesWithQuantization(op))
+      return failure();
+    auto dq = op->getOperand(0).getDefiningOp<q::DequantizeOp>();
+    if (!dq)
+      return failure();
+    std::optional<QuantParams> p = paramsOf(dq.getInput().getType());
+    if (!p || p->axis >= 0)
+      return failure();
+    Value moved = applyToStorage(rewriter, op, dq.getInput(), *p);
+    rewriter.replaceOpWithNewOp<q::DequantizeOp>(
+        op, op->getResult(0).getType(), moved);
+    return success();
+  }
+};
+
 struct QFoldQDQPass : qmlir::impl::QFoldQDQBase<QFoldQDQPass> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<FoldQDQIntoIntegerOp, FoldQDQIntoFloatOutput>(&getContext());
-    q::StorageCastOp::getCanonicalizationPatterns(patterns, &getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    MLIRContext *ctx = &getContext();
+    // First the quantizations move through data movement and max pooling,
+    // so that the folds below see every requantize chain.
+    RewritePatternSet moves(ctx);
+    moves.add<HoistQuantize, SinkDequantize>(ctx);
+    q::StorageCastOp::getCanonicalizationPatterns(moves, ctx);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(moves))))
+      return signalPassFailure();
+    RewritePatternSet folds(ctx);
+    folds.add<FoldQDQIntoIntegerOp, FoldQDQIntoFloatOutput>(ctx);
+    q::StorageCastOp::getCanonicalizationPatterns(folds, ctx);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(folds))))
       return signalPassFailure();
   }
 };

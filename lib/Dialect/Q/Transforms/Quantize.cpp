@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "NodeNames.h"
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Dialect/Q/Transforms/Passes.h"
@@ -48,26 +49,6 @@ static std::optional<std::pair<float, float>> calibratedRange(Value v) {
     return std::nullopt;
   return std::make_pair(static_cast<float>(lo.getValueAsDouble()),
                         static_cast<float>(hi.getValueAsDouble()));
-}
-
-static std::string nodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location l : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(l))
-        return name.getName().str();
-  return "";
-}
-
-static std::string blobName(Location loc, StringRef suffix) {
-  std::string base = nodeName(loc);
-  if (base.empty())
-    base = "weight";
-  for (char &c : base)
-    if (!llvm::isAlnum(c) && c != '_' && c != '.')
-      c = '_';
-  return base + suffix.str();
 }
 
 /// An int8 weight: values, one scale per group of `perGroup` consecutive

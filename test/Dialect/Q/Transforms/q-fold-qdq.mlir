@@ -158,3 +158,48 @@ func.func @activations(%x: tensor<1x3x!quant.uniform<u8:f32, 0.5>>) -> (tensor<1
   %cq = q.quantize %cr : tensor<1x2xf32> -> tensor<1x2x!quant.uniform<i8:f32, 0.1:-100>>
   return %aq, %bq, %cq : tensor<1x2x!quant.uniform<u8:f32, 0.023529412>>, tensor<1x2x!quant.uniform<u8:f32, 0.015686275:128>>, tensor<1x2x!quant.uniform<i8:f32, 0.1:-100>>
 }
+
+// -----
+
+// conv -> relu -> max_pool -> reshape -> quantize -> matmul: the quantize
+// moves up through the reshape and the max pool (exact: quantization is
+// monotonic), the ReLU is subsumed, and the whole chain runs on uint8.
+// CHECK-LABEL: func.func @through_pool
+// CHECK: %[[A:.*]] = q.conv_integer
+// CHECK: %[[AQ:.*]] = q.requantize_linear %[[A]]
+// CHECK: %[[P:.*]] = q.max_pool %[[AQ]] {{.*}} : tensor<1x2x4x4xui8> -> tensor<1x2x2x2xui8>
+// CHECK: %[[R:.*]] = q.reshape %[[P]] : tensor<1x2x2x2xui8> -> tensor<1x8xui8>
+// CHECK: q.matmul_integer %[[R]]
+// CHECK-NOT: q.quantize
+// CHECK-NOT: q.dequantize %
+func.func @through_pool(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:10>>) -> tensor<1x2xf32> {
+  %xd = q.dequantize %x : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:10>> -> tensor<1x2x4x4xf32>
+  %w = q.constant dense<[[[[127]], [[-64]]], [[[127]], [[0]]]]> : tensor<2x2x1x1xi8> : tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>>
+  %wd = q.dequantize %w : tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.01, 0.02}>> -> tensor<2x2x1x1xf32>
+  %a = q.conv %xd, %wd {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %r = q.relu %a : tensor<1x2x4x4xf32>
+  %p = q.max_pool %r {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  %f = q.reshape %p : tensor<1x2x2x2xf32> -> tensor<1x8xf32>
+  %fq = q.quantize %f : tensor<1x8xf32> -> tensor<1x8x!quant.uniform<u8:f32, 0.05>>
+  %fd = q.dequantize %fq : tensor<1x8x!quant.uniform<u8:f32, 0.05>> -> tensor<1x8xf32>
+  %m = q.constant dense<1> : tensor<8x2xi8> : tensor<8x2x!quant.uniform<i8:f32, 0.5>>
+  %md = q.dequantize %m : tensor<8x2x!quant.uniform<i8:f32, 0.5>> -> tensor<8x2xf32>
+  %y = q.matmul %fd, %md : (tensor<1x8xf32>, tensor<8x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// A dequantized value read through a reshape: the dequantize moves down to
+// the matmul (ONNX Runtime's DQ -> Reshape -> MatMul).
+// CHECK-LABEL: func.func @dq_reshape
+// CHECK: %[[R:.*]] = q.reshape %{{.*}} : tensor<2x2x2xi8> -> tensor<4x2xi8>
+// CHECK: q.matmul_integer %[[R]]
+func.func @dq_reshape(%x: tensor<2x2x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x2xf32> {
+  %xd = q.dequantize %x : tensor<2x2x2x!quant.uniform<i8:f32, 0.1>> -> tensor<2x2x2xf32>
+  %f = q.reshape %xd : tensor<2x2x2xf32> -> tensor<4x2xf32>
+  %m = q.constant dense<1> : tensor<2x2xi8> : tensor<2x2x!quant.uniform<i8:f32, 0.5>>
+  %md = q.dequantize %m : tensor<2x2x!quant.uniform<i8:f32, 0.5>> -> tensor<2x2xf32>
+  %y = q.matmul %f, %md : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

@@ -20,6 +20,11 @@ namespace qmlir::q {
 /// The elements of `value` when it is an f32 `q.constant` (row-major).
 std::optional<std::vector<float>> readF32Constant(mlir::Value value);
 
+/// The elements of `value` when it is an integer `q.constant` (row-major),
+/// sign- or zero-extended as its element type (or a quantized type's
+/// storage type) says.
+std::optional<std::vector<int64_t>> readIntConstant(mlir::Value value);
+
 /// A `q.constant` of `type` (f32) holding `data`: a dense attribute when
 /// small, else a dense_resource blob named `name` (64-byte aligned).
 mlir::Value buildF32Constant(mlir::OpBuilder &b, mlir::Location loc,
@@ -33,6 +38,14 @@ mlir::Value buildIntConstant(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType type,
                              llvm::ArrayRef<int64_t> data,
                              llvm::StringRef name);
+
+/// A `q.constant` of `type` (f16 or bf16 elements) holding `data` rounded
+/// to nearest even, dense when small, else a dense_resource blob named
+/// `name`.
+mlir::Value buildHalfConstant(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::RankedTensorType type,
+                              llvm::ArrayRef<float> data,
+                              llvm::StringRef name);
 
 } // namespace qmlir::q
 

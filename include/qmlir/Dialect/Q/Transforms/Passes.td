@@ -147,6 +147,42 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
   ];
 }
 
+def QCastFloat : Pass<"q-cast-float", "mlir::func::FuncOp"> {
+  let summary = "f16 / bf16 scheme: 16-bit weights, rounded activations, f32 accumulation";
+  let description = [{
+    For each selected `q.conv`, `q.matmul` and `q.gemm` with a constant f32
+    weight: the weight (and a constant bias) is stored as f16 or bf16
+    (`type=`, rounded to nearest even) and widened where it is read
+    (`q.cast`), and the input is rounded to the same type and widened back,
+    once per activation. The op itself accumulates in f32, as f16/bf16
+    tensor-core and AMX/SME hardware does; the rest of the graph stays f32.
+    Weight storage halves; results are those of 16-bit operands.
+
+    `ops` selects op kinds (`conv,matmul,gemm`), `exclude` ONNX node names.
+
+    Before:
+    ```mlir
+    %y = q.matmul %x, %w : (tensor<4x8xf32>, tensor<8x2xf32>) -> tensor<4x2xf32>
+    ```
+    After:
+    ```mlir
+    %xh = q.cast %x : tensor<4x8xf32> -> tensor<4x8xf16>
+    %xr = q.cast %xh : tensor<4x8xf16> -> tensor<4x8xf32>
+    %wh = q.constant dense<...> : tensor<8x2xf16> : tensor<8x2xf16>
+    %wr = q.cast %wh : tensor<8x2xf16> -> tensor<8x2xf32>
+    %y = q.matmul %xr, %wr : (tensor<4x8xf32>, tensor<8x2xf32>) -> tensor<4x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"type", "type", "std::string", /*default=*/"\"f16\"",
+           "16-bit type: f16 or bf16">,
+    ListOption<"ops", "ops", "std::string",
+               "Op kinds to cast: conv, matmul, gemm (default all)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "ONNX node names to keep in f32">,
+  ];
+}
+
 def QFoldQDQ : Pass<"q-fold-qdq", "mlir::func::FuncOp"> {
   let summary = "Turn quantize-dequantize (QDQ) convolutions and matmuls into integer kernels";
   let description = [{

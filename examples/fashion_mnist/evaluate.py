@@ -140,7 +140,7 @@ def main():
                  help="folder of qcompile and qrun (default: %(default)s)")
   p.add_argument("--keep", metavar="DIR",
                  help="keep the batched model, library and outputs here")
-  p.add_argument("--quant", choices=["int8"],
+  p.add_argument("--quant", choices=["int8", "fp16", "bf16"],
                  help="compile qmlir's side quantized (ONNX Runtime stays "
                  "FP32, the reference)")
   p.add_argument("--calib-data", metavar="DIR",
@@ -149,8 +149,13 @@ def main():
   p.add_argument("--calib-method", default="minmax",
                  help="calibration method for --quant (default %(default)s)")
   args = p.parse_args()
-  if args.quant and not args.calib_data:
-    print("error: --quant needs --calib-data", file=sys.stderr)
+  calibrated = args.quant == "int8"
+  if calibrated and not args.calib_data:
+    print("error: --quant int8 needs --calib-data", file=sys.stderr)
+    return 1
+  if args.quant and not calibrated and args.calib_data:
+    print("error: --quant %s needs no --calib-data" % args.quant,
+          file=sys.stderr)
     return 1
 
   for tool in ("qcompile", "qrun"):
@@ -167,8 +172,8 @@ def main():
     in_name, out_name = batched_model(args.model, batch, model)
     out_file = out_name.replace("/", "_").replace("\\", "_") + ".npy"
     library = os.path.join(work, "fmnist.so")
-    quant = []
-    if args.quant:
+    quant = ["--quant", args.quant] if args.quant else []
+    if calibrated:
       # Calibrate the batch-1 model the samples fit; its statistics (keyed
       # by ONNX node names) then quantize the batched copy.
       cache = os.path.join(work, "calibration.json")
@@ -223,8 +228,9 @@ def main():
     print("%-12s top-1 accuracy %.2f%% (%d/%d)" %
           ("onnxruntime fp32:", 100.0 * correct["onnxruntime"] / total,
            correct["onnxruntime"], total))
-    print("qmlir %s (calibration %s) vs onnxruntime fp32: same class on "
-          "%d/%d images" % (args.quant, args.calib_method, same, total))
+    how = " (calibration %s)" % args.calib_method if calibrated else ""
+    print("qmlir %s%s vs onnxruntime fp32: same class on %d/%d images" %
+          (args.quant, how, same, total))
     return 0
   for name, n in correct.items():
     print("%-12s top-1 accuracy %.2f%% (%d/%d)" %

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes QDQ models (as ONNX Runtime's quantizer writes them) for
+"""Writes quantized models (as ONNX Runtime's quantizer writes them) for
 ../qdq-vs-ort.test: OUT/qdq_cnn.onnx, a uint8 conv (per-channel int8 weights,
 int32 bias) -> ReLU -> int8-activation conv (per-tensor weights) chain and a
-QDQ MatMul head.
+QDQ MatMul head; OUT/qoperator.onnx, the QOperator and dynamic forms.
 
   make_qdq_models.py OUT
 """
@@ -79,3 +79,53 @@ g = h.make_graph(nodes, "qdq_cnn", [h.make_tensor_value_info("x", T.FLOAT,
 m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
 onnx.checker.check_model(m)
 onnx.save(m, os.path.join(OUT, "qdq_cnn.onnx"))
+
+# OUT/qoperator.onnx: the QOperator form ONNX Runtime's quantizer writes
+# (QuantizeLinear -> QLinearConv -> QLinearMatMul -> DequantizeLinear), and
+# its dynamic quantization of a MatMul (DynamicQuantizeLinear ->
+# MatMulInteger -> Cast -> Mul by x_scale * w_scale -> Add bias).
+inits, nodes = [], []
+const("xs", np.array(0.02, np.float32))
+const("xz", np.array(128, np.uint8))
+nodes.append(h.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]))
+const("wq", rng.integers(-127, 128, (4, 3, 3, 3)).astype(np.int8))
+const("ws", rng.uniform(0.002, 0.01, 4).astype(np.float32))
+const("wz", np.zeros(4, np.int8))
+const("ys", np.array(0.05, np.float32))
+const("yz", np.array(100, np.uint8))
+const("bq", rng.integers(-2000, 2000, 4).astype(np.int32))
+nodes.append(h.make_node("QLinearConv", ["xq", "xs", "xz", "wq", "ws", "wz",
+                                         "ys", "yz", "bq"], ["cq"],
+                         pads=[1, 1, 1, 1], strides=[2, 2], name="qconv"))
+nodes.append(h.make_node("Reshape", ["cq", const("shape2",
+                                                 np.array([4, 16], np.int64))],
+                         ["flatq"]))
+const("mq", rng.integers(-127, 128, (16, 6)).astype(np.int8))
+const("ms", np.array(0.02, np.float32))
+const("mz", np.array(0, np.int8))
+const("os", np.array(0.08, np.float32))
+const("oz", np.array(120, np.uint8))
+nodes.append(h.make_node("QLinearMatMul", ["flatq", "ys", "yz", "mq", "ms",
+                                           "mz", "os", "oz"], ["oq"],
+                         name="qmatmul"))
+nodes.append(h.make_node("DequantizeLinear", ["oq", "os", "oz"], ["y"]))
+# Dynamic: the float input z [3, 8] times an int8 weight [8, 5].
+nodes.append(h.make_node("DynamicQuantizeLinear", ["z"],
+                         ["zq", "zs", "zz"]))
+const("dw", rng.integers(-127, 128, (8, 5)).astype(np.int8))
+const("dws", np.array(0.01, np.float32))
+nodes.append(h.make_node("MatMulInteger", ["zq", "dw", "zz"], ["acc"],
+                         name="dyn_matmul"))
+nodes.append(h.make_node("Cast", ["acc"], ["accf"], to=T.FLOAT))
+nodes.append(h.make_node("Mul", ["zs", "dws"], ["scale"]))
+nodes.append(h.make_node("Mul", ["accf", "scale"], ["prod"]))
+nodes.append(h.make_node("Add", ["prod", const("db", rng.uniform(
+    -1, 1, 5).astype(np.float32))], ["d"]))
+g = h.make_graph(nodes, "qoperator",
+                 [h.make_tensor_value_info("x", T.FLOAT, [1, 3, 8, 8]),
+                  h.make_tensor_value_info("z", T.FLOAT, [3, 8])],
+                 [h.make_tensor_value_info("y", T.FLOAT, [4, 6]),
+                  h.make_tensor_value_info("d", T.FLOAT, [3, 5])], inits)
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+onnx.checker.check_model(m)
+onnx.save(m, os.path.join(OUT, "qoperator.onnx"))

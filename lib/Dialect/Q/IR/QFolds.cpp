@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Dialect/Q/IR/QOps.h"
+#include "qmlir/Quant/AffineQuant.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -12,16 +13,104 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace qmlir::q;
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
-OpFoldResult QuantizeOp::fold(FoldAdaptor) {
+/// The f32 elements of a dense or dense_resource attribute (row-major).
+static std::optional<std::vector<float>> f32Elements(Attribute attr) {
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    auto values = dense.getValues<float>();
+    return std::vector<float>(values.begin(), values.end());
+  }
+  if (auto res = dyn_cast_or_null<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    auto type = cast<ShapedType>(res.getType());
+    if (!blob || !type.getElementType().isF32())
+      return std::nullopt;
+    ArrayRef<char> bytes = blob->getData();
+    if (static_cast<int64_t>(bytes.size()) !=
+        type.getNumElements() * static_cast<int64_t>(sizeof(float)))
+      return std::nullopt;
+    std::vector<float> out(type.getNumElements());
+    std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+  }
+  return std::nullopt;
+}
+
+/// The storage values of constant `x` quantized to `type` (per tensor or
+/// per axis): the constant a QuantizeLinear of an initializer (a QAT
+/// model's weights) stands for.
+static Attribute quantizeConstant(Attribute x, RankedTensorType type) {
+  std::optional<std::vector<float>> values = f32Elements(x);
+  if (!values)
+    return {};
+  Type elem = type.getElementType();
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1;
+  quant::QuantizedType qtype;
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(elem)) {
+    scales = {u.getScale()};
+    zeroPoints = {u.getZeroPoint()};
+    qtype = u;
+  } else if (auto a = dyn_cast<quant::UniformQuantizedPerAxisType>(elem)) {
+    scales.assign(a.getScales().begin(), a.getScales().end());
+    zeroPoints.assign(a.getZeroPoints().begin(), a.getZeroPoints().end());
+    axis = a.getQuantizedDimension();
+    qtype = a;
+  } else {
+    return {};
+  }
+  int64_t inner = 1;
+  if (axis >= 0)
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
+      inner *= type.getDimSize(d);
+  int64_t channels = axis >= 0 ? type.getDimSize(axis) : 1;
+  unsigned width = qtype.getStorageTypeIntegralWidth();
+  std::vector<int64_t> q(values->size());
+  for (size_t i = 0; i < values->size(); ++i) {
+    int64_t c = axis >= 0 ? (static_cast<int64_t>(i) / inner) % channels : 0;
+    qmlir::quant::AffineParams p;
+    p.scale = static_cast<float>(scales[c]);
+    p.zeroPoint = zeroPoints[c];
+    p.range = {qtype.getStorageTypeMin(), qtype.getStorageTypeMax()};
+    q[i] = qmlir::quant::quantize((*values)[i], p);
+  }
+  auto storageType = type.clone(IntegerType::get(type.getContext(), width));
+  if (q.size() <= 16) {
+    SmallVector<APInt> ints;
+    for (int64_t v : q)
+      ints.push_back(APInt(width, static_cast<uint64_t>(v), /*isSigned=*/true,
+                           /*implicitTrunc=*/true));
+    return DenseElementsAttr::get(storageType, ints);
+  }
+  std::vector<char> bytes(q.size() * (width / 8));
+  for (size_t i = 0; i < q.size(); ++i) {
+    uint64_t v = static_cast<uint64_t>(q[i]);
+    std::memcpy(bytes.data() + i * (width / 8), &v, width / 8);
+  }
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      ArrayRef<char>(bytes.data(), bytes.size()), 64);
+  return DenseResourceElementsAttr::get(storageType, "quantized",
+                                        std::move(blob));
+}
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor adaptor) {
   // quantize(dequantize(x)) is x when the types round-trip.
   if (auto dq = getInput().getDefiningOp<DequantizeOp>())
     if (dq.getInput().getType() == getType())
       return dq.getInput();
+  // A constant is quantized here, with the same arithmetic as at run time.
+  if (adaptor.getInput() && cast<RankedTensorType>(getType()).hasStaticShape())
+    return quantizeConstant(adaptor.getInput(),
+                            cast<RankedTensorType>(getType()));
   return {};
 }
 

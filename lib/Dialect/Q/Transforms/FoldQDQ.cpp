@@ -89,6 +89,8 @@ static Value zeroPointConstant(PatternRewriter &rewriter, Location loc,
 /// the i32 bias, and where the output channels are.
 struct QDQOperands {
   Value x, w, bias; // quantized-typed values; bias may be null
+  std::optional<std::vector<float>> floatBias; // a float constant bias
+  bool transposedWeight = false; // a gemm's [N, K] weight (trans_b)
   QuantParams px, pw;
   std::vector<double> sw; // weight scale per output channel
   int64_t outAxis = 0, channels = 0;
@@ -103,9 +105,8 @@ static FailureOr<QDQOperands> matchQDQOperands(Operation *op,
                                                PatternRewriter &rewriter) {
   auto gemm = dyn_cast<q::GemmOp>(op);
   if (gemm && (gemm.getAlpha().convertToFloat() != 1.0f ||
-               gemm.getBeta().convertToFloat() != 1.0f || gemm.getTransA() ||
-               gemm.getTransB()))
-    return rewriter.notifyMatchFailure(op, "gemm with scaling or transposes");
+               gemm.getBeta().convertToFloat() != 1.0f || gemm.getTransA()))
+    return rewriter.notifyMatchFailure(op, "gemm with scaling or trans_a");
   if (!isa<q::ConvOp, q::MatMulOp, q::GemmOp>(op))
     return failure();
   QDQOperands m;
@@ -129,7 +130,8 @@ static FailureOr<QDQOperands> matchQDQOperands(Operation *op,
   auto wType = cast<RankedTensorType>(rhs.getType());
   if (!isConv && wType.getRank() != 2)
     return failure();
-  int64_t wAxis = isConv ? 0 : 1;
+  m.transposedWeight = gemm && gemm.getTransB();
+  int64_t wAxis = isConv || m.transposedWeight ? 0 : 1;
   m.outAxis = isConv ? 1 : rank - 1;
   if (pw->axis >= 0 && pw->axis != wAxis)
     return rewriter.notifyMatchFailure(op, "weight axis is not the output "
@@ -146,7 +148,16 @@ static FailureOr<QDQOperands> matchQDQOperands(Operation *op,
   // Bias: dequantized from i32 with scale s_x * s_w (QLinearConv's rule).
   Value bias = isConv ? cast<q::ConvOp>(op).getBias()
                       : (gemm ? gemm.getC() : Value());
-  if (bias) {
+  if (bias && !bias.getDefiningOp<q::DequantizeOp>()) {
+    // A float constant bias (a QAT export's) is quantized here to i32 with
+    // scale s_x * s_w, as ONNX Runtime's quantizer would have written it.
+    auto bType = cast<RankedTensorType>(bias.getType());
+    m.floatBias = q::readF32Constant(bias);
+    if (!m.floatBias || bType.getRank() != 1 ||
+        bType.getDimSize(0) != m.channels)
+      return rewriter.notifyMatchFailure(op, "bias is neither int32 QDQ nor "
+                                             "a float constant");
+  } else if (bias) {
     auto db = bias.getDefiningOp<q::DequantizeOp>();
     std::optional<QuantParams> pb =
         db ? paramsOf(db.getInput().getType()) : std::nullopt;
@@ -177,6 +188,23 @@ static Value buildAccumulator(PatternRewriter &rewriter, Operation *op,
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
   Value xs = storageOf(rewriter, loc, m.x, m.px.storage);
   Value ws = storageOf(rewriter, loc, m.w, m.pw.storage);
+  if (m.transposedWeight) {
+    // matmul_integer takes [K, N]: a constant is transposed here, anything
+    // else at run time.
+    auto nk = cast<RankedTensorType>(ws.getType());
+    int64_t n = nk.getDimSize(0), k = nk.getDimSize(1);
+    auto kn = RankedTensorType::get({k, n}, nk.getElementType());
+    if (std::optional<std::vector<int64_t>> w = q::readIntConstant(m.w)) {
+      std::vector<int64_t> t(w->size());
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < k; ++j)
+          t[j * n + i] = (*w)[i * k + j];
+      ws = q::buildIntConstant(rewriter, loc, kn, t, "weight_kn");
+    } else {
+      ws = q::TransposeOp::create(rewriter, loc, kn, ws,
+                                  rewriter.getDenseI64ArrayAttr({1, 0}));
+    }
+  }
   Value zx = zeroPointConstant(rewriter, loc, m.px);
   Value zw = zeroPointConstant(rewriter, loc, m.pw);
   auto accType = outType.clone(rewriter.getI32Type());
@@ -188,8 +216,21 @@ static Value buildAccumulator(PatternRewriter &rewriter, Operation *op,
   } else {
     acc = q::MatMulIntegerOp::create(rewriter, loc, accType, xs, ws, zx, zw);
   }
-  if (m.bias) {
-    Value b32 = storageOf(rewriter, loc, m.bias, rewriter.getI32Type());
+  if (m.bias || m.floatBias) {
+    Value b32;
+    if (m.floatBias) {
+      std::vector<int64_t> bq(m.channels);
+      for (int64_t c = 0; c < m.channels; ++c)
+        bq[c] = static_cast<int64_t>(qmlir::quant::roundHalfEven(
+            (*m.floatBias)[c] / (static_cast<float>(m.px.scales[0]) *
+                                 static_cast<float>(m.sw[c]))));
+      b32 = q::buildIntConstant(
+          rewriter, loc,
+          RankedTensorType::get({m.channels}, rewriter.getI32Type()), bq,
+          "bias_i32");
+    } else {
+      b32 = storageOf(rewriter, loc, m.bias, rewriter.getI32Type());
+    }
     SmallVector<int64_t> shape(outType.getRank() - m.outAxis, 1);
     shape[0] = m.channels;
     Value bias = q::ReshapeOp::create(
@@ -346,6 +387,21 @@ struct FoldQDQIntoFloatOutput : RewritePattern {
   }
 };
 
+/// `fake_quant(x)` is `dequantize(quantize(x))` with its type: a
+/// fake-quantized (QAT) module compiles to the same integer kernels.
+struct ExpandFakeQuant : OpRewritePattern<q::FakeQuantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(q::FakeQuantOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value q = q::QuantizeOp::create(rewriter, op.getLoc(),
+                                    type.clone(op.getQuantType()),
+                                    op.getInput());
+    rewriter.replaceOpWithNewOp<q::DequantizeOp>(op, type, q);
+    return success();
+  }
+};
+
 /// `op` applied to the storage values of the per-tensor quantized `q`,
 /// viewed back as `q`'s quantized type: valid for data movement, and for
 /// max pooling because quantization is monotonic.
@@ -420,7 +476,7 @@ struct QFoldQDQPass : qmlir::impl::QFoldQDQBase<QFoldQDQPass> {
     // First the quantizations move through data movement and max pooling,
     // so that the folds below see every requantize chain.
     RewritePatternSet moves(ctx);
-    moves.add<HoistQuantize, SinkDequantize>(ctx);
+    moves.add<ExpandFakeQuant, HoistQuantize, SinkDequantize>(ctx);
     q::StorageCastOp::getCanonicalizationPatterns(moves, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(moves))))
       return signalPassFailure();

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CalibratedRange.h"
 #include "NodeNames.h"
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
@@ -27,29 +28,6 @@ using namespace qmlir;
 using namespace qmlir::quant;
 
 namespace {
-
-/// The calibrated range of `v`: the `q.calibration` its producer (or, for
-/// an input, its function argument) carries.
-static std::optional<std::pair<float, float>> calibratedRange(Value v) {
-  DictionaryAttr d;
-  if (auto arg = dyn_cast<BlockArgument>(v)) {
-    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
-      d = func.getArgAttrOfType<DictionaryAttr>(arg.getArgNumber(),
-                                                "q.calibration");
-  } else if (auto all =
-                 v.getDefiningOp()->getAttrOfType<ArrayAttr>("q.calibration")) {
-    unsigned i = cast<OpResult>(v).getResultNumber();
-    if (i < all.size())
-      d = dyn_cast<DictionaryAttr>(all[i]);
-  }
-  if (!d)
-    return std::nullopt;
-  auto lo = d.getAs<FloatAttr>("lo"), hi = d.getAs<FloatAttr>("hi");
-  if (!lo || !hi)
-    return std::nullopt;
-  return std::make_pair(static_cast<float>(lo.getValueAsDouble()),
-                        static_cast<float>(hi.getValueAsDouble()));
-}
 
 /// An int8 weight: values, one scale per group of `perGroup` consecutive
 /// elements (one group when per tensor).

@@ -70,3 +70,21 @@ func.func @conv_integer_zero_points(%x: tensor<1x2x3xui8>, %w: tensor<2x2x1xi8>)
   %1 = q.conv_integer %x, %w input_zero_point(%one) {dilations = array<i64: 1>, group = 1 : i64, pads = array<i64: 0, 0>, strides = array<i64: 1>} : (tensor<1x2x3xui8>, tensor<2x2x1xi8>, tensor<ui8>) -> tensor<1x2x3xi32>
   return %0, %1 : tensor<1x2x3xi32>, tensor<1x2x3xi32>
 }
+
+// -----
+
+// A quantized constant (a QAT model's QuantizeLinear of a float weight)
+// folds to its storage values with the run-time arithmetic: 0.26 / 0.1 =
+// 2.6 -> 3, 0.25 / 0.1 -> 2 (half to even), -20 saturates at -127; per axis
+// 1: column scales 0.1 and 1.0.
+// CHECK-LABEL: func.func @quantize_constant
+// CHECK-DAG: q.constant dense<[3, 2, -127, 0]> : tensor<4xi8> : tensor<4x!quant.uniform<i8<-127:127>:f32, 1.000000e-01>>
+// CHECK-DAG: q.constant dense<{{\[}}[3, 0], [-127, 5]]> : tensor<2x2xi8> : tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {1.000000e-01,1.000000e+00}>>
+// CHECK-NOT: q.quantize
+func.func @quantize_constant() -> (tensor<4x!quant.uniform<i8<-127:127>:f32, 0.1>>, tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.1, 1.0}>>) {
+  %c = q.constant dense<[0.26, 0.25, -20.0, 0.0]> : tensor<4xf32> : tensor<4xf32>
+  %q = q.quantize %c : tensor<4xf32> -> tensor<4x!quant.uniform<i8<-127:127>:f32, 0.1>>
+  %d = q.constant dense<[[0.26, 0.3], [-20.0, 5.0]]> : tensor<2x2xf32> : tensor<2x2xf32>
+  %e = q.quantize %d : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.1, 1.0}>>
+  return %q, %e : tensor<4x!quant.uniform<i8<-127:127>:f32, 0.1>>, tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.1, 1.0}>>
+}

@@ -183,6 +183,53 @@ def QCastFloat : Pass<"q-cast-float", "mlir::func::FuncOp"> {
   ];
 }
 
+def QInsertFakeQuant : Pass<"q-insert-fake-quant", "mlir::func::FuncOp"> {
+  let summary = "Prepare for quantization-aware training: q.fake_quant where PTQ would quantize";
+  let description = [{
+    For each selected `q.conv`, `q.matmul` (2-D weight) and `q.gemm` with a
+    constant f32 weight:
+
+    - the weight goes through `q.fake_quant` (see the op for the forward
+      and straight-through backward semantics), symmetric with zero point
+      0: `weights=int8` ([-127, 127]) or `int4` ([-7, 7]), one scale per
+      output channel (`per-channel=true`: conv axis 0, matmul axis 1, gemm
+      axis 0 with `trans_b`) or one per tensor, from its absolute maximum;
+    - the input, when it carries a `q.calibration` range (run
+      `q-calibrate` first), goes through `q.fake_quant` with asymmetric
+      parameters from that range (`activations=uint8`, the default, or
+      `int8`; `none` leaves activations in float): `init=calibration`
+      takes the range the calibration method chose (`lo`/`hi`),
+      `init=minmax` the observed minimum and maximum. An activation read by
+      several ops is fake-quantized once.
+
+    The bias stays float. `qopt --emit=onnx` writes the result as QDQ ONNX
+    for a trainer; `q-fold-qdq` compiles it (or the trained model that
+    comes back) to integer kernels. `ops` and `exclude` select as in
+    `q-quantize`.
+
+    ```mlir
+    %xf = q.fake_quant %x {quant_type = !quant.uniform<u8:f32, 0.02:128>} : tensor<1x3x8x8xf32>
+    %wf = q.fake_quant %w {quant_type = !quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02}>} : tensor<2x3x3x3xf32>
+    %y = q.conv %xf, %wf, %b {...} : (...) -> tensor<1x2x8x8xf32>
+    ```
+  }];
+  let options = [
+    Option<"weights", "weights", "std::string", /*default=*/"\"int8\"",
+           "Weight precision: int8 or int4">,
+    Option<"activations", "activations", "std::string",
+           /*default=*/"\"uint8\"",
+           "Activation precision: uint8, int8 or none">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "One weight scale per output channel (else per tensor)">,
+    Option<"init", "init", "std::string", /*default=*/"\"calibration\"",
+           "Activation ranges: calibration (the method's) or minmax">,
+    ListOption<"ops", "ops", "std::string",
+               "Op kinds: conv, matmul, gemm (default all)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "ONNX node names to keep in float">,
+  ];
+}
+
 def QFoldQDQ : Pass<"q-fold-qdq", "mlir::func::FuncOp"> {
   let summary = "Turn quantize-dequantize (QDQ) convolutions and matmuls into integer kernels";
   let description = [{
@@ -190,7 +237,7 @@ def QFoldQDQ : Pass<"q-fold-qdq", "mlir::func::FuncOp"> {
     `q.conv` (input per tensor, weight per tensor or per output channel,
     optional bias dequantized from i32 with scale `s_x * s_w`), a
     `q.matmul` (weight 2-D, per tensor or per column) or a `q.gemm`
-    (alpha = beta = 1, no transposes, same weight and bias rules) reads
+    (alpha = beta = 1, A not transposed; a `trans_b` weight per row) reads
     them, it becomes `q.conv_integer` / `q.matmul_integer` on the storage
     values (exact i32 accumulation with the zero points) plus the i32 bias,
     and then:

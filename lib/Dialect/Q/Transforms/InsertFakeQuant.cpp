@@ -82,7 +82,6 @@ struct QInsertFakeQuantPass
       return Value();
     auto type = cast<RankedTensorType>(w.getType());
     int64_t qmax = weights == "int4" ? 7 : 127;
-    unsigned width = weights == "int4" ? 4 : 8;
     int64_t channels = perChannel ? type.getDimSize(axis) : 1;
     int64_t inner = 1;
     for (int64_t d = axis + 1; d < type.getRank(); ++d)
@@ -99,7 +98,9 @@ struct QInsertFakeQuantPass
           -m, m, qmlir::quant::IntRange{-qmax, qmax});
       scales.push_back(p.scale);
     }
-    Type storage = IntegerType::get(ctx, width);
+    // int4 values are held in i8 storage with the narrow range, so the
+    // integer kernels (8-bit operands) run them as they are.
+    Type storage = IntegerType::get(ctx, 8);
     Type qtype;
     if (perChannel)
       qtype = mlir::quant::UniformQuantizedPerAxisType::get(

@@ -7,6 +7,7 @@
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-insert-fake-quant{init=mse}))' 2>&1 | FileCheck %s --check-prefix=INIT
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-insert-fake-quant{ops=pool}))' 2>&1 | FileCheck %s --check-prefix=OPS
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-insert-fake-quant),func.func(q-fold-qdq),canonicalize)' | FileCheck %s --check-prefix=FOLD
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-insert-fake-quant{weights=int4}),func.func(q-fold-qdq),canonicalize)' | FileCheck %s --check-prefix=W4FOLD
 
 // WEIGHTS: error: q-insert-fake-quant: weights must be int8 or int4, not 'int2'
 // ACT: error: q-insert-fake-quant: activations must be uint8, int8 or none, not 'fp8'
@@ -25,7 +26,7 @@
 // CHECK-NOT: q.fake_quant %arg0
 // One int4 scale for the tensor: 2.54 / 7.
 // W4-LABEL: func.func @conv
-// W4: q.fake_quant %{{.*}} {quant_type = !quant.uniform<i4<-7:7>:f32, 0.36285713315010071>}
+// W4: q.fake_quant %{{.*}} {quant_type = !quant.uniform<i8<-7:7>:f32, 0.36285713315010071>}
 // init=minmax: the observed [-30, 1200] in int8: scale 4.82..., zero point -122.
 // MINMAX-LABEL: func.func @conv
 // MINMAX: q.fake_quant %arg0 {quant_type = !quant.uniform<i8:f32, 4.8235292434692383:-122>}
@@ -41,6 +42,8 @@
 // FOLD-COUNT-2: q.conv_integer
 // FOLD-NOT: q.conv %
 // FOLD-NOT: q.fake_quant
+// W4FOLD-LABEL: func.func @conv
+// W4FOLD-COUNT-2: q.conv_integer
 func.func @conv(%x: tensor<1x2x4x4xf32> {q.calibration = {lo = -20.0 : f32, hi = 1000.0 : f32, min = -30.0 : f32, max = 1200.0 : f32}}) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
   %w = q.constant dense<[[[[1.27]], [[-0.64]]], [[[2.54]], [[0.0]]]]> : tensor<2x2x1x1xf32> : tensor<2x2x1x1xf32>
   %b = q.constant dense<[0.4, -2.0]> : tensor<2xf32> : tensor<2xf32>

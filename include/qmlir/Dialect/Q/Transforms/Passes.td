@@ -191,7 +191,8 @@ def QInsertFakeQuant : Pass<"q-insert-fake-quant", "mlir::func::FuncOp"> {
 
     - the weight goes through `q.fake_quant` (see the op for the forward
       and straight-through backward semantics), symmetric with zero point
-      0: `weights=int8` ([-127, 127]) or `int4` ([-7, 7]), one scale per
+      0: `weights=int8` ([-127, 127]) or `int4` ([-7, 7], held in i8
+      storage so the 8-bit integer kernels run it), one scale per
       output channel (`per-channel=true`: conv axis 0, matmul axis 1, gemm
       axis 0 with `trans_b`) or one per tensor, from its absolute maximum;
     - the input, when it carries a `q.calibration` range (run

@@ -18,6 +18,7 @@ void qmlir::buildPTQInt8Pipeline(OpPassManager &pm,
   QQuantizeOptions quantize;
   quantize.activations = options.activations;
   quantize.perChannel = options.perChannel;
+  quantize.weights = options.weights;
   quantize.mode = options.mode;
   if (options.mode != "dynamic") {
     pm.addNestedPass<func::FuncOp>(createQFoldBatchNorm());

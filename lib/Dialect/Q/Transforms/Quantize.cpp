@@ -36,9 +36,10 @@ struct QuantizedWeight {
   std::vector<float> scales;
 };
 
-/// Symmetric int8 of `w` viewed as [groups][perGroup] (groups = output
-/// channels, the leading dim).
-static QuantizedWeight quantizeRows(ArrayRef<float> w, int64_t groups) {
+/// Symmetric [-qmax, qmax] (127 for int8, 7 for int4) of `w` viewed as
+/// [groups][perGroup] (groups = output channels, the leading dim).
+static QuantizedWeight quantizeRows(ArrayRef<float> w, int64_t groups,
+                                    int64_t qmax) {
   QuantizedWeight q;
   int64_t per = static_cast<int64_t>(w.size()) / groups;
   q.values.resize(w.size());
@@ -47,7 +48,7 @@ static QuantizedWeight quantizeRows(ArrayRef<float> w, int64_t groups) {
     for (int64_t i = 0; i < per; ++i)
       absmax = std::max(absmax, std::fabs(w[g * per + i]));
     AffineParams p =
-        symmetricFromRange(-absmax, absmax, IntRange::int8Symmetric());
+        symmetricFromRange(-absmax, absmax, IntRange{-qmax, qmax});
     q.scales.push_back(p.scale);
     for (int64_t i = 0; i < per; ++i)
       q.values[g * per + i] = quantize(w[g * per + i], p);
@@ -128,12 +129,17 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
                                    RankedTensorType f32Type, unsigned width,
                                    ArrayRef<int64_t> values,
                                    ArrayRef<float> scales, int32_t axis,
-                                   StringRef name) {
+                                   StringRef name,
+                                   std::optional<int64_t> narrow = {}) {
     MLIRContext *ctx = b.getContext();
     Type storage = IntegerType::get(ctx, width);
     Value c = q::buildIntConstant(b, loc, f32Type.clone(storage), values, name);
     int64_t qmin = -(int64_t(1) << (width - 1)),
             qmax = (int64_t(1) << (width - 1)) - 1;
+    if (narrow) {
+      qmin = -*narrow;
+      qmax = *narrow;
+    }
     SmallVector<double> s(scales.begin(), scales.end());
     SmallVector<int64_t> z(scales.size(), 0);
     Type qtype;
@@ -149,13 +155,17 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     return q::DequantizeOp::create(b, loc, f32Type, view);
   }
 
-  /// The QDQ int8 weight of `w` (row-major, `groups` output channels along
-  /// `axis` of `type`).
-  static Value quantizedWeight(OpBuilder &b, Location loc,
-                               RankedTensorType type, const QuantizedWeight &qw,
-                               int32_t axis) {
-    return dequantizedConstant(b, loc, type, 8, qw.values, qw.scales, axis,
-                               blobName(loc, ".w_i8"));
+  /// The largest weight magnitude: 127 for int8, 7 for int4.
+  int64_t weightQmax() const { return weights == "int4" ? 7 : 127; }
+
+  /// The QDQ weight of `w` (row-major, `groups` output channels along
+  /// `axis` of `type`): i8 storage; int4 values keep the narrow range
+  /// [-7, 7] in it, so the 8-bit integer kernels run them.
+  Value quantizedWeight(OpBuilder &b, Location loc, RankedTensorType type,
+                        const QuantizedWeight &qw, int32_t axis) const {
+    return dequantizedConstant(
+        b, loc, type, 8, qw.values, qw.scales, axis, blobName(loc, ".w_i8"),
+        weights == "int4" ? std::optional<int64_t>(7) : std::nullopt);
   }
 
   /// The QDQ int32 bias: `bias / (s_x * s_w)` rounded half to even, with
@@ -189,7 +199,7 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     Location loc = conv.getLoc();
     auto wType = cast<RankedTensorType>(conv.getWeight().getType());
     int64_t m = wType.getDimSize(0);
-    QuantizedWeight qw = quantizeRows(*w, perChannel ? m : 1);
+    QuantizedWeight qw = quantizeRows(*w, perChannel ? m : 1, weightQmax());
     AffineParams xp;
     Value x = quantizeInput(conv.getInput(), *range, xp);
     OpBuilder b(conv);
@@ -262,7 +272,7 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < n; ++j)
         wNK[j * k + i] = wKN[i * n + j];
-    QuantizedWeight rows = quantizeRows(wNK, perChannel ? n : 1);
+    QuantizedWeight rows = quantizeRows(wNK, perChannel ? n : 1, weightQmax());
     QuantizedWeight qw;
     qw.scales = rows.scales;
     qw.values.resize(k * n);
@@ -356,6 +366,12 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
       getOperation().emitError("q-quantize: mode must be static or dynamic, "
                                "not '")
           << mode << "'";
+      return signalPassFailure();
+    }
+    if (weights != "int8" && weights != "int4") {
+      getOperation().emitError("q-quantize: weights must be int8 or int4, "
+                               "not '")
+          << weights << "'";
       return signalPassFailure();
     }
     if (granularity != "tensor" && granularity != "row") {

@@ -5,12 +5,15 @@
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{exclude=conv1}))' | FileCheck %s --check-prefix=EXCL
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=dynamic}))' | FileCheck %s --check-prefix=DYN
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=dynamic granularity=row}))' | FileCheck %s --check-prefix=ROW
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{weights=int4}),canonicalize)' | FileCheck %s --check-prefix=W4
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=late}))' 2>&1 | FileCheck %s --check-prefix=MODE
+// RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{weights=int2}))' 2>&1 | FileCheck %s --check-prefix=WEIGHTS
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{mode=dynamic granularity=block}))' 2>&1 | FileCheck %s --check-prefix=GRAN
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{activations=int4}))' 2>&1 | FileCheck %s --check-prefix=ACT
 // RUN: not qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-quantize{ops=pool}))' 2>&1 | FileCheck %s --check-prefix=OPS
 
 // ACT: error: q-quantize: activations must be uint8 or int8, not 'int4'
+// WEIGHTS: error: q-quantize: weights must be int8 or int4, not 'int2'
 // MODE: error: q-quantize: mode must be static or dynamic, not 'late'
 // GRAN: error: q-quantize: granularity must be tensor or row, not 'block'
 // OPS: error: q-quantize: unknown op kind 'pool' in ops (expected conv, matmul or gemm)
@@ -32,6 +35,9 @@
 // TENSOR-LABEL: func.func @conv
 // TENSOR-DAG: q.constant dense<{{\[\[\[\[}}64]], {{\[\[}}-32]]], {{\[\[\[}}127]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8> : tensor<2x2x1x1x!quant.uniform<i8:f32, 0.019999999552965164>>
 // TENSOR-DAG: q.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8:f32, 4.000000e+00:-123>>
+// W4A8: int4 weights per channel, 1.27 / 7 and 2.54 / 7, held in i8.
+// W4-LABEL: func.func @conv
+// W4: q.constant dense<{{\[\[\[\[}}7]], {{\[\[}}-4]]], {{\[\[\[}}7]], {{\[\[}}0]]]]> : tensor<2x2x1x1xi8> : tensor<2x2x1x1x!quant.uniform<i8<-7:7>:f32:0, {0.18142856657505035,0.36285713315010071}>>
 // EXCL-LABEL: func.func @conv
 // EXCL: q.conv
 // ONLYMM-LABEL: func.func @conv

@@ -49,6 +49,10 @@ struct PTQPipelineOptions
   Option<bool> perChannel{*this, "per-channel",
                           llvm::cl::desc("One weight scale per output channel"),
                           llvm::cl::init(true)};
+  Option<std::string> weights{
+      *this, "weights",
+      llvm::cl::desc("Weight precision: int8, or int4 (static W4A8)"),
+      llvm::cl::init("int8")};
 };
 void buildPTQInt8Pipeline(mlir::OpPassManager &pm,
                           const PTQPipelineOptions &options);

@@ -91,7 +91,8 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
       qmax 255, or `int8`), extended to include 0; an activation read by
       several quantized ops is quantized once;
     - the weight becomes an int8 constant, symmetric ([-127, 127], zero
-      point 0), one scale per output channel (`per-channel=true`, the
+      point 0; with `weights=int4`, [-7, 7] held in i8, the W4A8 scheme),
+      one scale per output channel (`per-channel=true`, the
       default; a per-axis `!quant.uniform` type) or one for the tensor,
       read through `q.dequantize`;
     - the bias becomes an i32 constant with scale `s_x * s_w`, read through
@@ -133,6 +134,9 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
   let options = [
     Option<"activations", "activations", "std::string", /*default=*/"\"uint8\"",
            "Activation storage: uint8 (asymmetric) or int8">,
+    Option<"weights", "weights", "std::string", /*default=*/"\"int8\"",
+           "Weight precision: int8 ([-127, 127]) or int4 ([-7, 7], the "
+           "static W4A8 scheme)">,
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",
            "One weight scale per output channel (else per tensor)">,
     Option<"mode", "mode", "std::string", /*default=*/"\"static\"",

@@ -12,9 +12,13 @@
 # page, normalized as PP-OCR does) for 4-D float inputs, random normals
 # otherwise.
 #
+# --ort-model FILE compares ONNX Runtime on FILE instead of qrun: a model
+# qopt --emit=onnx exported against the original.
+#
 # usage: compare_ort.py MODEL --input-shape x=1x3x48x192 [--input x=f.npy]
 #                       [--rtol 1e-4] [--qrun build/bin/qrun] [--keep DIR]
 #                       [--qmlir-model MODEL.mlir|MODEL.so]
+#                       [--ort-model EXPORTED.onnx]
 #
 #===------------------------------------------------------------------------===#
 import argparse
@@ -84,8 +88,14 @@ def main():
   p.add_argument("--qmlir-model", metavar="FILE",
                  help="what qrun runs instead of MODEL: the model after qopt "
                  "passes (.mlir), a library from qcompile (.so)")
+  p.add_argument("--ort-model", metavar="FILE",
+                 help="run FILE with ONNX Runtime instead of qrun (a model "
+                 "exported with qopt --emit=onnx)")
   p.add_argument("--keep", help="keep inputs and outputs in this folder")
   args = p.parse_args()
+  if args.ort_model and (args.qmlir_model or args.extra_output):
+    p.error("--ort-model excludes --qmlir-model and --extra-output")
+  who = "exported" if args.ort_model else "qmlir"
 
   work = args.keep or tempfile.mkdtemp(prefix="qmlir-ort-")
   os.makedirs(work, exist_ok=True)
@@ -123,7 +133,10 @@ def main():
                    stdout=subprocess.DEVNULL)
     qcmd = [args.qrun, args.qmlir_model or model_path, "--output-dir",
             q_dir] + feeds
-    if not args.qmlir_model:
+    if args.ort_model:
+      qcmd = ["node", os.path.join(ROOT, "utils", "ort", "ort_run.js"),
+              args.ort_model, "--output-dir", q_dir] + feeds
+    elif not args.qmlir_model:
       qcmd += sum((["--input-shape", s] for s in args.input_shape), [])
     subprocess.run(qcmd, check=True, stdout=subprocess.DEVNULL)
     ok = True
@@ -132,8 +145,8 @@ def main():
       ref, got = np.load(os.path.join(ort_dir, name)), np.load(
           os.path.join(q_dir, name))
       if ref.shape != got.shape or ref.dtype != got.dtype:
-        print("output '%s': ort %s%s, qmlir %s%s: MISMATCH" %
-              (out.name, ref.dtype, ref.shape, got.dtype, got.shape))
+        print("output '%s': ort %s%s, %s %s%s: MISMATCH" %
+              (out.name, ref.dtype, ref.shape, who, got.dtype, got.shape))
         ok = False
         continue
       scale = float(np.max(np.abs(ref))) if ref.size else 0.0
@@ -141,10 +154,10 @@ def main():
       rel = err / scale if scale > 0 else err
       good = rel <= args.rtol or err <= args.atol
       ok &= good
-      print("output '%s' %s%s: max |qmlir - ort| %.3g, max |ort| %.3g, "
+      print("output '%s' %s%s: max |%s - ort| %.3g, max |ort| %.3g, "
             "relative %.3g (rtol %g, atol %g): %s" %
-            (out.name, ref.dtype, list(ref.shape), err, scale, rel, args.rtol,
-             args.atol, "ok" if good else "MISMATCH"))
+            (out.name, ref.dtype, list(ref.shape), who, err, scale, rel,
+             args.rtol, args.atol, "ok" if good else "MISMATCH"))
     return 0 if ok else 1
   finally:
     if not args.keep:

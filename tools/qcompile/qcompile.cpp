@@ -242,6 +242,19 @@ int main(int argc, char **argv) {
     return fail("-o '" + outputPath +
                 "' would be overwritten by the header "
                 "or the manifest; name the output NAME.o or NAME.so");
+  // The cache is read after the outputs are opened (and truncated).
+  if (!calibCache.empty()) {
+    auto same = [](StringRef a, StringRef b) {
+      return llvm::sys::fs::equivalent(a, b) ||
+             (a == b); // equivalent() needs both to exist
+    };
+    if (same(calibCache, outputPath) ||
+        (withInterface &&
+         (same(calibCache, headerPath) || same(calibCache, manifestFile))))
+      return fail("--calib-cache '" + calibCache +
+                  "' is also an output of this run (the object, header or "
+                  "manifest " + name + ".json); give the cache another name");
+  }
   std::unique_ptr<llvm::ToolOutputFile> out, header, manifest;
   auto open = [&](StringRef path) {
     std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);

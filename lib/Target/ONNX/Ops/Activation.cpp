@@ -2,10 +2,12 @@
 //
 // Part of qmlir. LeakyRelu PRelu HardSigmoid HardSwish Tanh Gelu Softplus
 // Elu Selu. (Relu, Sigmoid and Clip are in Elementwise.cpp; LogSoftmax is
-// with Softmax in Normalization.cpp.)
+// with Softmax in Normalization.cpp.) Their q ops export back to them:
+// HardSwish needs opset 14 and Gelu opset 20.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
@@ -143,3 +145,44 @@ void registerActivationOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+static float f32(APFloat value) { return value.convertToFloat(); }
+
+void registerActivationExporters(ExporterRegistry &r) {
+  r.addNodeOfOperands<q::PReluOp>("PRelu");
+  r.addNodeOfOperands<q::HardSwishOp>("HardSwish", /*since=*/14);
+  r.addNodeOfOperands<q::TanhOp>("Tanh");
+  r.addNodeOfOperands<q::SoftplusOp>("Softplus");
+  r.add<q::LeakyReluOp>([](q::LeakyReluOp op, NodeExporter &e) {
+    setFloatAttr(e.addNodeOfOperands("LeakyRelu"), "alpha", f32(op.getAlpha()));
+    return success();
+  });
+  r.add<q::HardSigmoidOp>([](q::HardSigmoidOp op, NodeExporter &e) {
+    onnx::NodeProto &node = e.addNodeOfOperands("HardSigmoid");
+    setFloatAttr(node, "alpha", f32(op.getAlpha()));
+    setFloatAttr(node, "beta", f32(op.getBeta()));
+    return success();
+  });
+  r.add<q::EluOp>([](q::EluOp op, NodeExporter &e) {
+    setFloatAttr(e.addNodeOfOperands("Elu"), "alpha", f32(op.getAlpha()));
+    return success();
+  });
+  r.add<q::SeluOp>([](q::SeluOp op, NodeExporter &e) {
+    onnx::NodeProto &node = e.addNodeOfOperands("Selu");
+    setFloatAttr(node, "alpha", f32(op.getAlpha()));
+    setFloatAttr(node, "gamma", f32(op.getGamma()));
+    return success();
+  });
+  r.add<q::GeluOp>(
+      [](q::GeluOp op, NodeExporter &e) {
+        onnx::NodeProto &node = e.addNodeOfOperands("Gelu");
+        if (op.getApproximateTanh())
+          setStringAttr(node, "approximate", "tanh");
+        return success();
+      },
+      [](Operation *) -> int64_t { return 20; });
+}
+
+} // namespace qmlir::onnx_export

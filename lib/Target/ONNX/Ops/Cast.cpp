@@ -2,10 +2,11 @@
 //
 // Part of qmlir. Ops that convert or pass values on: Identity and Dropout
 // (qmlir compiles inference, where Dropout passes its input on) produce no
-// q op.
+// q op. q.cast exports to Cast.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Target/ONNX/TensorProto.h"
@@ -154,3 +155,15 @@ void registerCastOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+void registerCastExporters(ExporterRegistry &r) {
+  r.add<q::CastOp>([](q::CastOp op, NodeExporter &e) {
+    setIntAttr(e.addNodeOfOperands("Cast"), "to",
+               onnxDataType(op.getType().getElementType()));
+    return success();
+  });
+}
+
+} // namespace qmlir::onnx_export

@@ -1,10 +1,13 @@
 //===- Constant.cpp - ONNX Constant ---------------------------------------===//
 //
-// Part of qmlir.
+// Part of qmlir. Constant nodes import to q.constant, and q.constant
+// exports to an initializer.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
+#include "qmlir/Dialect/Q/IR/QOps.h"
 
 using namespace mlir;
 
@@ -49,3 +52,13 @@ void registerConstantOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+void registerConstantExporters(ExporterRegistry &r) {
+  r.add<q::ConstantOp>([](q::ConstantOp op, NodeExporter &e) {
+    return e.setInitializer(op.getValue());
+  });
+}
+
+} // namespace qmlir::onnx_export

@@ -1,13 +1,15 @@
 //===- ConvWindow.h - ONNX window attributes of convolutions ----*- C++ -*-===//
 //
 // Part of qmlir. Conv, ConvInteger, QLinearConv, ConvTranspose and the
-// pooling ops read kernel_shape/strides/dilations/pads/auto_pad alike.
+// pooling ops read kernel_shape/strides/dilations/pads/auto_pad alike, and
+// the convolutions write them alike.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QMLIR_LIB_TARGET_ONNX_OPS_CONVWINDOW_H
 #define QMLIR_LIB_TARGET_ONNX_OPS_CONVWINDOW_H
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 
 namespace qmlir::onnx_import {
@@ -33,5 +35,17 @@ mlir::FailureOr<WindowAttrs> readConvWindow(NodeImporter &n,
                                             mlir::RankedTensorType weight);
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+/// Sets the window attributes of a Conv, ConvTranspose or ConvInteger node
+/// convolving by `weight` ([M, C / group, K...]): kernel_shape (K...),
+/// strides, pads, dilations and group.
+void setConvWindow(onnx::NodeProto &node, mlir::Value weight,
+                   llvm::ArrayRef<int64_t> strides,
+                   llvm::ArrayRef<int64_t> pads,
+                   llvm::ArrayRef<int64_t> dilations, int64_t group);
+
+} // namespace qmlir::onnx_export
 
 #endif // QMLIR_LIB_TARGET_ONNX_OPS_CONVWINDOW_H

@@ -3,10 +3,12 @@
 // Part of qmlir. Conv ConvTranspose MaxPool AveragePool GlobalAveragePool
 // GlobalMaxPool. Defaults, auto_pad and output_shape are resolved here, so q
 // ops carry explicit windows. (ConvInteger and QLinearConv are in
-// Quantization.cpp.)
+// Quantization.cpp.) The q ops export with every window attribute explicit;
+// an average pool with dilations needs AveragePool-19.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "ConvWindow.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
@@ -266,3 +268,62 @@ void registerConvolutionOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+void setConvWindow(onnx::NodeProto &node, Value weight,
+                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                   ArrayRef<int64_t> dilations, int64_t group) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  setIntsAttr(node, "kernel_shape", type.getShape().drop_front(2));
+  setIntsAttr(node, "strides", strides);
+  setIntsAttr(node, "pads", pads);
+  setIntsAttr(node, "dilations", dilations);
+  setIntAttr(node, "group", group);
+}
+
+static bool allOnes(ArrayRef<int64_t> values) {
+  return llvm::all_of(values, [](int64_t v) { return v == 1; });
+}
+
+void registerConvolutionExporters(ExporterRegistry &r) {
+  r.add<q::ConvOp>([](q::ConvOp op, NodeExporter &e) {
+    setConvWindow(e.addNodeOfOperands("Conv"), op.getWeight(), op.getStrides(),
+                  op.getPads(), op.getDilations(), op.getGroup());
+    return success();
+  });
+  r.add<q::ConvTransposeOp>([](q::ConvTransposeOp op, NodeExporter &e) {
+    onnx::NodeProto &node = e.addNodeOfOperands("ConvTranspose");
+    setConvWindow(node, op.getWeight(), op.getStrides(), op.getPads(),
+                  op.getDilations(), op.getGroup());
+    setIntsAttr(node, "output_padding", op.getOutputPadding());
+    return success();
+  });
+  r.add<q::MaxPoolOp>([](q::MaxPoolOp op, NodeExporter &e) {
+    onnx::NodeProto &node = e.addNodeOfOperands("MaxPool");
+    setIntsAttr(node, "kernel_shape", op.getKernelShape());
+    setIntsAttr(node, "strides", op.getStrides());
+    setIntsAttr(node, "pads", op.getPads());
+    setIntsAttr(node, "dilations", op.getDilations());
+    setIntAttr(node, "ceil_mode", op.getCeilMode());
+    return success();
+  });
+  r.add<q::AveragePoolOp>(
+      [](q::AveragePoolOp op, NodeExporter &e) {
+        onnx::NodeProto &node = e.addNodeOfOperands("AveragePool");
+        setIntsAttr(node, "kernel_shape", op.getKernelShape());
+        setIntsAttr(node, "strides", op.getStrides());
+        setIntsAttr(node, "pads", op.getPads());
+        if (!allOnes(op.getDilations()))
+          setIntsAttr(node, "dilations", op.getDilations());
+        setIntAttr(node, "ceil_mode", op.getCeilMode());
+        setIntAttr(node, "count_include_pad", op.getCountIncludePad());
+        return success();
+      },
+      [](Operation *op) -> int64_t {
+        return allOnes(cast<q::AveragePoolOp>(op).getDilations()) ? 13 : 19;
+      });
+  r.addNodeOfOperands<q::GlobalAveragePoolOp>("GlobalAveragePool");
+}
+
+} // namespace qmlir::onnx_export

@@ -16,8 +16,12 @@
 // operands; a label of size 1 in one operand broadcasts (q.expand) to its
 // size in the other. Only float operands are supported (q.matmul's types).
 //
+// Einsum has no q op, so this family exports nothing: its ops export with
+// their own families.
+//
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
@@ -397,3 +401,9 @@ void registerEinsumOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+void registerEinsumExporters(ExporterRegistry &) {}
+
+} // namespace qmlir::onnx_export

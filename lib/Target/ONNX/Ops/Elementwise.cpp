@@ -2,9 +2,11 @@
 //
 // Part of qmlir. Add Sub Mul Div Pow Min Max Sum Mean Neg Abs Sign
 // Reciprocal Sqrt Exp Log Erf Sin Cos Floor Ceil Round Relu Sigmoid Clip.
+// Each q op they import to exports to the ONNX op of its name.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 #include "LegacyBroadcast.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
@@ -181,3 +183,38 @@ void registerElementwiseOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+void registerElementwiseExporters(ExporterRegistry &r) {
+  r.addNodeOfOperands<q::AddOp>("Add");
+  r.addNodeOfOperands<q::SubOp>("Sub");
+  r.addNodeOfOperands<q::MulOp>("Mul");
+  r.addNodeOfOperands<q::DivOp>("Div");
+  r.addNodeOfOperands<q::PowOp>("Pow");
+  r.addNodeOfOperands<q::MinOp>("Min");
+  r.addNodeOfOperands<q::MaxOp>("Max");
+  r.addNodeOfOperands<q::NegOp>("Neg");
+  r.addNodeOfOperands<q::AbsOp>("Abs");
+  r.addNodeOfOperands<q::SignOp>("Sign");
+  r.addNodeOfOperands<q::SqrtOp>("Sqrt");
+  r.addNodeOfOperands<q::ExpOp>("Exp");
+  r.addNodeOfOperands<q::LogOp>("Log");
+  r.addNodeOfOperands<q::ErfOp>("Erf");
+  r.addNodeOfOperands<q::SinOp>("Sin");
+  r.addNodeOfOperands<q::CosOp>("Cos");
+  r.addNodeOfOperands<q::FloorOp>("Floor");
+  r.addNodeOfOperands<q::CeilOp>("Ceil");
+  r.addNodeOfOperands<q::RoundOp>("Round");
+  r.addNodeOfOperands<q::ReluOp>("Relu");
+  r.addNodeOfOperands<q::SigmoidOp>("Sigmoid");
+  // Clip's bounds are optional inputs: an absent min is named "".
+  r.add<q::ClipOp>([](q::ClipOp op, NodeExporter &e) {
+    e.addNode("Clip",
+              {e.name(op.getInput()), e.name(op.getMin()), e.name(op.getMax())},
+              {e.output()});
+    return success();
+  });
+}
+
+} // namespace qmlir::onnx_export

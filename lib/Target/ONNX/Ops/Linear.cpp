@@ -1,9 +1,10 @@
 //===- Linear.cpp - ONNX MatMul and Gemm ----------------------------------===//
 //
-// Part of qmlir.
+// Part of qmlir. Both ways: q.matmul and q.gemm.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
@@ -47,3 +48,19 @@ void registerLinearOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+void registerLinearExporters(ExporterRegistry &r) {
+  r.addNodeOfOperands<q::MatMulOp>("MatMul");
+  r.add<q::GemmOp>([](q::GemmOp op, NodeExporter &e) {
+    onnx::NodeProto &node = e.addNodeOfOperands("Gemm");
+    setFloatAttr(node, "alpha", op.getAlpha().convertToFloat());
+    setFloatAttr(node, "beta", op.getBeta().convertToFloat());
+    setIntAttr(node, "transA", op.getTransA() ? 1 : 0);
+    setIntAttr(node, "transB", op.getTransB() ? 1 : 0);
+    return success();
+  });
+}
+
+} // namespace qmlir::onnx_export

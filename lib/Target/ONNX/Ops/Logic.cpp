@@ -1,10 +1,11 @@
 //===- Logic.cpp - ONNX comparisons, logic and selection ------------------===//
 //
 // Part of qmlir. Equal Less LessOrEqual Greater GreaterOrEqual And Or Xor
-// Not Where.
+// Not Where, and back.
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 #include "LegacyBroadcast.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
@@ -60,3 +61,20 @@ void registerLogicOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+void registerLogicExporters(ExporterRegistry &r) {
+  r.addNodeOfOperands<q::EqualOp>("Equal");
+  r.addNodeOfOperands<q::LessOp>("Less");
+  r.addNodeOfOperands<q::LessOrEqualOp>("LessOrEqual");
+  r.addNodeOfOperands<q::GreaterOp>("Greater");
+  r.addNodeOfOperands<q::GreaterOrEqualOp>("GreaterOrEqual");
+  r.addNodeOfOperands<q::AndOp>("And");
+  r.addNodeOfOperands<q::OrOp>("Or");
+  r.addNodeOfOperands<q::XorOp>("Xor");
+  r.addNodeOfOperands<q::NotOp>("Not");
+  r.addNodeOfOperands<q::WhereOp>("Where");
+}
+
+} // namespace qmlir::onnx_export

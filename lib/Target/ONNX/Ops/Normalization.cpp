@@ -1,10 +1,12 @@
 //===- Normalization.cpp - ONNX normalizations and Softmax ----------------===//
 //
 // Part of qmlir. BatchNormalization LayerNormalization InstanceNormalization
-// Softmax LogSoftmax.
+// Softmax LogSoftmax. q.layer_norm exports to InstanceNormalization when it
+// has that form, else to LayerNormalization (opset 17).
 //
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "../NodeImporter.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Target/ONNX/TensorProto.h"
@@ -155,3 +157,83 @@ void registerNormalizationOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+/// Whether `op` is an InstanceNormalization: over the spatial dimensions
+/// (axis 2), scale and bias [C, 1, ...], no statistics used.
+static bool isInstanceNorm(q::LayerNormOp op) {
+  RankedTensorType type = op.getInput().getType();
+  if (op.getAxis() != 2 || type.getRank() < 3 || !op.getBias() ||
+      !op.getMean().use_empty() || !op.getInvStdDev().use_empty())
+    return false;
+  SmallVector<int64_t> channelShape = {type.getDimSize(1)};
+  channelShape.append(type.getRank() - 2, 1);
+  auto hasChannelShape = [&](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape() ==
+           ArrayRef<int64_t>(channelShape);
+  };
+  return hasChannelShape(op.getScale()) && hasChannelShape(op.getBias());
+}
+
+/// `v` ([C, 1, ...]) as a [C] vector: the value it was reshaped from, or a
+/// Reshape.
+static std::string channelVector(NodeExporter &e, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (auto reshape = v.getDefiningOp<q::ReshapeOp>())
+    if (cast<RankedTensorType>(reshape.getInput().getType()).getShape() ==
+        type.getShape().take_front())
+      return e.name(reshape.getInput());
+  std::string out = e.freshName("channels");
+  e.addNode("Reshape",
+            {e.name(v), e.i64Vector(type.getShape().take_front(), "channels")},
+            {out});
+  return out;
+}
+
+void registerNormalizationExporters(ExporterRegistry &r) {
+  r.add<q::BatchNormOp>([](q::BatchNormOp op, NodeExporter &e) {
+    setFloatAttr(e.addNodeOfOperands("BatchNormalization"), "epsilon",
+                 op.getEpsilon().convertToFloat());
+    return success();
+  });
+  r.add<q::LayerNormOp>(
+      [](q::LayerNormOp op, NodeExporter &e) {
+        if (isInstanceNorm(op)) {
+          std::string scale = channelVector(e, op.getScale());
+          std::string bias = channelVector(e, op.getBias());
+          onnx::NodeProto &node =
+              e.addNode("InstanceNormalization",
+                        {e.name(op.getInput()), scale, bias}, {e.output(0)});
+          setFloatAttr(node, "epsilon", op.getEpsilon().convertToFloat());
+          return success();
+        }
+        // Unused statistics are left out.
+        auto statistic = [&](unsigned i) {
+          return op->getResult(i).use_empty() ? std::string() : e.output(i);
+        };
+        onnx::NodeProto &node =
+            e.addNode("LayerNormalization",
+                      {e.name(op.getInput()), e.name(op.getScale()),
+                       e.name(op.getBias())},
+                      {e.output(0), statistic(1), statistic(2)});
+        setIntAttr(node, "axis", op.getAxis());
+        setFloatAttr(node, "epsilon", op.getEpsilon().convertToFloat());
+        setIntAttr(node, "stash_type",
+                   onnxDataType(op.getMean().getType().getElementType()));
+        return success();
+      },
+      [](Operation *op) -> int64_t {
+        return isInstanceNorm(cast<q::LayerNormOp>(op)) ? 13 : 17;
+      });
+  r.add<q::SoftmaxOp>([](q::SoftmaxOp op, NodeExporter &e) {
+    setIntAttr(e.addNodeOfOperands("Softmax"), "axis", op.getAxis());
+    return success();
+  });
+  r.add<q::LogSoftmaxOp>([](q::LogSoftmaxOp op, NodeExporter &e) {
+    setIntAttr(e.addNodeOfOperands("LogSoftmax"), "axis", op.getAxis());
+    return success();
+  });
+}
+
+} // namespace qmlir::onnx_export

@@ -12,8 +12,25 @@
 // in i32, and q.requantize_linear by x_scale * w_scale / y_scale computed
 // in f32, as ONNX Runtime does.
 //
+// Export: a value of a !quant.uniform type is the ONNX tensor of its
+// storage (uint8, int8, int32), so q.storage_cast writes no node;
+// q.quantize and q.dequantize write QuantizeLinear and DequantizeLinear
+// with the type's scales and zero points as initializers. Requantization
+// has no ONNX operator; its exact composition is
+//
+//   DequantizeLinear(x, multiplier, x_zero_point)
+//     -> QuantizeLinear(., 1, y_zero_point)
+//
+// DequantizeLinear computes f32(x - x_zero_point) * multiplier, one f32
+// product as q.requantize_linear and q.requantize define it (an i32
+// accumulator has no zero point), and QuantizeLinear with scale 1 rounds
+// half to even, adds the zero point and saturates, dividing by 1 exactly.
+// A quantized type narrower than its storage ([-127, 127]) adds a Clip
+// after QuantizeLinear, which saturates to the storage's range.
+//
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "ConvWindow.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Target/ONNX/TensorProto.h"
@@ -360,3 +377,323 @@ void registerQuantizationOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+namespace {
+/// The parameters of a per-tensor or per-axis !quant.uniform type.
+struct QuantParams {
+  SmallVector<float> scales;
+  SmallVector<int64_t> zeroPoints;
+  std::optional<int64_t> axis;
+  int32_t dataType; // of the storage
+  int64_t qmin, qmax;
+  /// Whether [qmin, qmax] is the whole range of the storage type.
+  bool fullRange;
+
+  /// The shape of the scale and zero point inputs: 0-d per tensor, [C] per
+  /// axis.
+  SmallVector<int64_t> paramShape() const {
+    if (!axis)
+      return {};
+    return {static_cast<int64_t>(scales.size())};
+  }
+};
+} // namespace
+
+static FailureOr<QuantParams> quantParams(NodeExporter &e, Type elem) {
+  auto qtype = dyn_cast<quant::QuantizedType>(elem);
+  if (!isa_and_present<quant::UniformQuantizedType,
+                       quant::UniformQuantizedPerAxisType>(qtype))
+    return e.emitError() << "the quantized type " << elem
+                         << " is neither per tensor nor per axis (blockwise "
+                            "types have no ONNX opset 13 form)";
+  if (!qtype.getExpressedType().isF32())
+    return e.emitError() << "the quantized type " << elem << " expresses "
+                         << qtype.getExpressedType() << "; ONNX scales are f32";
+  QuantParams p;
+  p.dataType = onnxDataType(qtype);
+  if (!p.dataType)
+    return e.emitError() << "the storage of " << elem
+                         << " has no ONNX type (uint8, int8 or int32)";
+  p.qmin = qtype.getStorageTypeMin();
+  p.qmax = qtype.getStorageTypeMax();
+  unsigned width = qtype.getStorageTypeIntegralWidth();
+  int64_t lo = qtype.isSigned() ? -(int64_t(1) << (width - 1)) : 0;
+  int64_t hi = qtype.isSigned() ? (int64_t(1) << (width - 1)) - 1
+                                : (int64_t(1) << width) - 1;
+  p.fullRange = p.qmin == lo && p.qmax == hi;
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(qtype)) {
+    p.scales.push_back(static_cast<float>(u.getScale()));
+    p.zeroPoints.push_back(u.getZeroPoint());
+  } else {
+    auto a = cast<quant::UniformQuantizedPerAxisType>(qtype);
+    for (double s : a.getScales())
+      p.scales.push_back(static_cast<float>(s));
+    p.zeroPoints.assign(a.getZeroPoints().begin(), a.getZeroPoints().end());
+    p.axis = a.getQuantizedDimension();
+  }
+  return p;
+}
+
+/// The name of the zero point initializer of `p`, or "" for int32 storage
+/// (whose zero point ONNX leaves out); fails if it is not 0.
+static FailureOr<std::string> zeroPointInput(NodeExporter &e,
+                                             const QuantParams &p) {
+  if (p.dataType != onnx::TensorProto::INT32)
+    return e.intConstant(p.dataType, p.zeroPoints, p.paramShape(),
+                         "zero_point");
+  if (llvm::any_of(p.zeroPoints, [](int64_t z) { return z != 0; }))
+    return e.emitError() << "int32 values with a zero point other than 0 "
+                            "have no ONNX DequantizeLinear form";
+  return std::string();
+}
+
+/// QuantizeLinear of the float tensor `x` to `p` into `out`, saturated to a
+/// narrow range by a Clip.
+static LogicalResult quantizeTo(NodeExporter &e, const std::string &x,
+                                const std::string &scale, const QuantParams &p,
+                                const std::string &out) {
+  if (p.dataType == onnx::TensorProto::INT32)
+    return e.emitError() << "QuantizeLinear has no int32 output";
+  std::string zp =
+      e.intConstant(p.dataType, p.zeroPoints, p.paramShape(), "zero_point");
+  std::string q = p.fullRange ? out : e.freshName("saturated");
+  onnx::NodeProto &node = e.addNode("QuantizeLinear", {x, scale, zp}, {q});
+  if (p.axis)
+    setIntAttr(node, "axis", *p.axis);
+  if (!p.fullRange)
+    e.addNode("Clip",
+              {q, e.intConstant(p.dataType, {p.qmin}, {}, "qmin"),
+               e.intConstant(p.dataType, {p.qmax}, {}, "qmax")},
+              {out});
+  return success();
+}
+
+static LogicalResult exportQuantize(q::QuantizeOp op, NodeExporter &e) {
+  FailureOr<QuantParams> p =
+      quantParams(e, cast<RankedTensorType>(op.getType()).getElementType());
+  if (failed(p))
+    return failure();
+  return quantizeTo(e, e.name(op.getInput()),
+                    e.f32Constant(p->scales, p->paramShape(), "scale"), *p,
+                    e.output());
+}
+
+static LogicalResult exportDequantize(q::DequantizeOp op, NodeExporter &e) {
+  FailureOr<QuantParams> p = quantParams(
+      e, cast<RankedTensorType>(op.getInput().getType()).getElementType());
+  if (failed(p))
+    return failure();
+  FailureOr<std::string> zp = zeroPointInput(e, *p);
+  if (failed(zp))
+    return failure();
+  onnx::NodeProto &node =
+      e.addNode("DequantizeLinear",
+                {e.name(op.getInput()),
+                 e.f32Constant(p->scales, p->paramShape(), "scale"), *zp},
+                {e.output()});
+  if (p->axis)
+    setIntAttr(node, "axis", *p->axis);
+  return success();
+}
+
+/// `values` repeated to `count` elements when it has one.
+template <typename T>
+static SmallVector<T> broadcastTo(ArrayRef<T> values, size_t count) {
+  if (values.size() == count)
+    return SmallVector<T>(values);
+  return SmallVector<T>(count, values.front());
+}
+
+static LogicalResult exportRequantize(q::RequantizeOp op, NodeExporter &e) {
+  FailureOr<QuantParams> in = quantParams(
+      e, cast<RankedTensorType>(op.getInput().getType()).getElementType());
+  if (failed(in))
+    return failure();
+  FailureOr<QuantParams> out =
+      quantParams(e, cast<RankedTensorType>(op.getType()).getElementType());
+  if (failed(out))
+    return failure();
+  if (in->axis && out->axis && *in->axis != *out->axis)
+    return e.emitError() << "the input and result are quantized along "
+                            "different axes";
+  // The multiplier s_in / s_out is rounded to f32 once, as q defines it.
+  QuantParams dq = *in;
+  dq.axis = in->axis ? in->axis : out->axis;
+  size_t channels = std::max(in->scales.size(), out->scales.size());
+  dq.scales.clear();
+  for (size_t c = 0; c < channels; ++c)
+    dq.scales.push_back(in->scales[in->scales.size() == 1 ? 0 : c] /
+                        out->scales[out->scales.size() == 1 ? 0 : c]);
+  dq.zeroPoints = broadcastTo<int64_t>(in->zeroPoints, channels);
+  FailureOr<std::string> zp = zeroPointInput(e, dq);
+  if (failed(zp))
+    return failure();
+  std::string real = e.freshName("real");
+  onnx::NodeProto &node =
+      e.addNode("DequantizeLinear",
+                {e.name(op.getInput()),
+                 e.f32Constant(dq.scales, dq.paramShape(), "multiplier"), *zp},
+                {real});
+  if (dq.axis)
+    setIntAttr(node, "axis", *dq.axis);
+  SmallVector<float> ones(out->scales.size(), 1.0f);
+  return quantizeTo(e, real, e.f32Constant(ones, out->paramShape(), "one"),
+                    *out, e.output());
+}
+
+static LogicalResult exportFakeQuant(q::FakeQuantOp op, NodeExporter &e) {
+  FailureOr<QuantParams> p = quantParams(e, op.getQuantType());
+  if (failed(p))
+    return failure();
+  std::string scale = e.f32Constant(p->scales, p->paramShape(), "scale");
+  std::string q = e.freshName("quantized");
+  if (failed(quantizeTo(e, e.name(op.getInput()), scale, *p, q)))
+    return failure();
+  FailureOr<std::string> zp = zeroPointInput(e, *p);
+  if (failed(zp))
+    return failure();
+  onnx::NodeProto &node =
+      e.addNode("DequantizeLinear", {q, scale, *zp}, {e.output()});
+  if (p->axis)
+    setIntAttr(node, "axis", *p->axis);
+  return success();
+}
+
+static RankedTensorType typeOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+static LogicalResult exportQuantizeLinear(q::QuantizeLinearOp op,
+                                          NodeExporter &e) {
+  std::string x = e.name(op.getInput());
+  // ONNX Runtime quantizes float only: q converts i32 to f32 first.
+  if (!typeOf(op.getInput()).getElementType().isF32()) {
+    std::string f = e.freshName("f32");
+    setIntAttr(e.addNode("Cast", {x}, {f}), "to", onnx::TensorProto::FLOAT);
+    x = f;
+  }
+  // Without a zero point ONNX quantizes to uint8: int8 needs a zero one.
+  std::string zp = e.name(op.getZeroPoint());
+  int32_t dataType = onnxDataType(typeOf(op.getOutput()).getElementType());
+  if (!op.getZeroPoint() && dataType != onnx::TensorProto::UINT8) {
+    RankedTensorType scaleType = typeOf(op.getScale());
+    zp = e.intConstant(dataType,
+                       SmallVector<int64_t>(scaleType.getNumElements(), 0),
+                       scaleType.getShape(), "zero_point");
+  }
+  onnx::NodeProto &node =
+      e.addNode("QuantizeLinear", {x, e.name(op.getScale()), zp}, {e.output()});
+  if (std::optional<uint64_t> axis = op.getAxis())
+    setIntAttr(node, "axis", *axis);
+  return success();
+}
+
+static LogicalResult exportDequantizeLinear(q::DequantizeLinearOp op,
+                                            NodeExporter &e) {
+  onnx::NodeProto &node = e.addNodeOfOperands("DequantizeLinear");
+  if (std::optional<uint64_t> axis = op.getAxis())
+    setIntAttr(node, "axis", *axis);
+  return success();
+}
+
+static LogicalResult exportRequantizeLinear(q::RequantizeLinearOp op,
+                                            NodeExporter &e) {
+  std::optional<uint64_t> axis = op.getAxis();
+  std::string real = e.freshName("real");
+  onnx::NodeProto &dq =
+      e.addNode("DequantizeLinear",
+                {e.name(op.getInput()), e.name(op.getMultiplier())}, {real});
+  if (axis && typeOf(op.getMultiplier()).getNumElements() > 1)
+    setIntAttr(dq, "axis", *axis);
+  // QuantizeLinear's scale of 1 takes the zero point's shape.
+  int32_t dataType = onnxDataType(typeOf(op.getOutput()).getElementType());
+  std::string zp = e.name(op.getZeroPoint());
+  SmallVector<int64_t> shape;
+  if (Value z = op.getZeroPoint())
+    shape.assign(typeOf(z).getShape().begin(), typeOf(z).getShape().end());
+  else
+    zp = e.intConstant(dataType, {0}, {}, "zero_point");
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  onnx::NodeProto &q = e.addNode(
+      "QuantizeLinear",
+      {real, e.f32Constant(SmallVector<float>(count, 1.0f), shape, "one"), zp},
+      {e.output()});
+  if (axis && count > 1)
+    setIntAttr(q, "axis", *axis);
+  return success();
+}
+
+static LogicalResult exportDynamicQuantize(q::DynamicQuantizeOp op,
+                                           NodeExporter &e) {
+  if (std::optional<uint64_t> axis = op.getAxis())
+    return e.emitError() << "per-row dynamic quantization (axis = " << *axis
+                         << ") has no ONNX operator: DynamicQuantizeLinear "
+                            "computes one scale for the whole tensor";
+  if (!typeOf(op.getOutput()).getElementType().isUnsignedInteger(8) ||
+      op.getSymmetric())
+    return e.emitError() << "DynamicQuantizeLinear quantizes to ui8 with a "
+                            "zero point, not "
+                         << (op.getSymmetric() ? "symmetrically " : "") << "to "
+                         << typeOf(op.getOutput()).getElementType();
+  e.addNodeOfOperands("DynamicQuantizeLinear");
+  return success();
+}
+
+/// The name of zero point `zp`; a constant one holding one value several
+/// times becomes a scalar (ONNX Runtime's ConvInteger takes no other weight
+/// zero point than a per-tensor one, nor its MatMulInteger an A zero point
+/// other than one).
+static std::string zeroPointName(NodeExporter &e, Value zp) {
+  auto cst = zp ? zp.getDefiningOp<q::ConstantOp>() : q::ConstantOp();
+  auto dense = cst ? dyn_cast<DenseElementsAttr>(cst.getValue()) : nullptr;
+  if (!dense || dense.getNumElements() < 2)
+    return e.name(zp);
+  auto values = dense.getValues<APInt>();
+  APInt first = *values.begin();
+  if (!llvm::all_of(values, [&](const APInt &v) { return v == first; }))
+    return e.name(zp);
+  return e.intConstant(onnxDataType(typeOf(zp).getElementType()),
+                       {first.getSExtValue()}, {}, "zero_point");
+}
+
+static LogicalResult exportConvInteger(q::ConvIntegerOp op, NodeExporter &e) {
+  onnx::NodeProto &node =
+      e.addNode("ConvInteger",
+                {e.name(op.getInput()), e.name(op.getWeight()),
+                 zeroPointName(e, op.getInputZeroPoint()),
+                 zeroPointName(e, op.getWeightZeroPoint())},
+                {e.output()});
+  setConvWindow(node, op.getWeight(), op.getStrides(), op.getPads(),
+                op.getDilations(), op.getGroup());
+  return success();
+}
+
+void registerQuantizationExporters(ExporterRegistry &r) {
+  r.add<q::StorageCastOp>([](q::StorageCastOp op, NodeExporter &e) {
+    e.alias(0, op.getInput());
+    return success();
+  });
+  r.add<q::QuantizeOp>(exportQuantize);
+  r.add<q::DequantizeOp>(exportDequantize);
+  r.add<q::RequantizeOp>(exportRequantize);
+  r.add<q::FakeQuantOp>(exportFakeQuant);
+  r.add<q::QuantizeLinearOp>(exportQuantizeLinear);
+  r.add<q::DequantizeLinearOp>(exportDequantizeLinear);
+  r.add<q::RequantizeLinearOp>(exportRequantizeLinear);
+  r.add<q::DynamicQuantizeOp>(exportDynamicQuantize);
+  r.add<q::MatMulIntegerOp>([](q::MatMulIntegerOp op, NodeExporter &e) {
+    e.addNode("MatMulInteger",
+              {e.name(op.getLhs()), e.name(op.getRhs()),
+               zeroPointName(e, op.getLhsZeroPoint()),
+               e.name(op.getRhsZeroPoint())},
+              {e.output()});
+    return success();
+  });
+  r.add<q::ConvIntegerOp>(exportConvInteger);
+}
+
+} // namespace qmlir::onnx_export

@@ -5,8 +5,12 @@
 // opset 13) and must be known at compile time. Empty axes mean all of
 // them, or no reduction at all with noop_with_empty_axes.
 //
+// Export writes the axes in the form of the model's opset: an attribute
+// before opset 18, an input from then on (and ReduceSum's always).
+//
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "StaticInputs.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
@@ -76,26 +80,108 @@ template <typename OpTy> static LogicalResult importArgReduce(NodeImporter &n) {
   return success();
 }
 
+/// The opset-18 version of `opType` (its axes an input, as ReduceSum's
+/// since opset 13), which libonnx 1.12 lacks: built from version 13 with
+/// ReduceSum-13's shape inference, which reads the axes input.
+static void addAxesInputSchema(ImporterRegistry &r, StringRef opType) {
+  const onnx::OpSchema *old = onnx::OpSchemaRegistry::Schema(opType.str(), 13);
+  const onnx::OpSchema *sum = onnx::OpSchemaRegistry::Schema("ReduceSum", 13);
+  if (!old || old->SinceVersion() >= 18 || !sum)
+    return;
+  onnx::OpSchema schema(old->Name(), __FILE__, __LINE__);
+  schema.SetDomain(old->domain()).SinceVersion(18);
+  for (const auto &entry : old->attributes())
+    if (entry.first != "axes")
+      schema.Attr(entry.second);
+  schema.Attr("noop_with_empty_axes",
+              "With empty axes: 1 passes the input on, 0 reduces all axes.",
+              onnx::AttributeProto::INT, static_cast<int64_t>(0));
+  const auto &data = old->inputs()[0];
+  schema.Input(0, data.GetName(), data.GetDescription(), data.GetTypeStr());
+  schema.Input(1, "axes", "The axes to reduce (all when empty).",
+               "tensor(int64)", onnx::OpSchema::Optional);
+  const auto &out = old->outputs()[0];
+  schema.Output(0, out.GetName(), out.GetDescription(), out.GetTypeStr());
+  for (const auto &c : old->typeConstraintParams())
+    schema.TypeConstraint(c.type_param_str, c.allowed_type_strs, c.description);
+  schema.TypeAndShapeInferenceFunction(sum->GetTypeAndShapeInferenceFunction());
+  r.addSchema(std::move(schema));
+}
+
+namespace {
+/// A member of the Reduce* family: its ONNX op, q.reduce's kind, and the
+/// opset from which its axes are an input.
+struct ReduceKind {
+  const char *opType, *kind;
+  int64_t axesInputSince;
+};
+} // namespace
+
+static const ReduceKind kReduceKinds[] = {
+    {"ReduceSum", "sum", 13},        {"ReduceMean", "mean", 18},
+    {"ReduceMax", "max", 18},        {"ReduceMin", "min", 18},
+    {"ReduceProd", "prod", 18},      {"ReduceL1", "l1", 18},
+    {"ReduceL2", "l2", 18},          {"ReduceSumSquare", "sum_square", 18},
+    {"ReduceLogSum", "log_sum", 18}, {"ReduceLogSumExp", "log_sum_exp", 18},
+};
+
 void registerReductionOps(ImporterRegistry &r) {
-  // ReduceSum takes its axes as an input since opset 13, the others since
-  // opset 18.
-  struct Entry {
-    const char *opType, *kind;
-    int64_t axesInputSince;
-  };
-  static const Entry entries[] = {
-      {"ReduceSum", "sum", 13},        {"ReduceMean", "mean", 18},
-      {"ReduceMax", "max", 18},        {"ReduceMin", "min", 18},
-      {"ReduceProd", "prod", 18},      {"ReduceL1", "l1", 18},
-      {"ReduceL2", "l2", 18},          {"ReduceSumSquare", "sum_square", 18},
-      {"ReduceLogSum", "log_sum", 18}, {"ReduceLogSumExp", "log_sum_exp", 18},
-  };
-  for (const Entry &e : entries)
-    r.add("", e.opType, [e](NodeImporter &n) {
-      return importReduce(n, e.kind, e.axesInputSince);
+  for (const ReduceKind &k : kReduceKinds) {
+    r.add("", k.opType, [k](NodeImporter &n) {
+      return importReduce(n, k.kind, k.axesInputSince);
     });
+    if (k.axesInputSince == 18)
+      addAxesInputSchema(r, k.opType);
+  }
   r.add("", "ArgMax", importArgReduce<q::ArgMaxOp>);
   r.add("", "ArgMin", importArgReduce<q::ArgMinOp>);
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+static int64_t rankOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getRank();
+}
+
+static LogicalResult exportReduce(q::ReduceOp op, NodeExporter &e) {
+  const onnx_import::ReduceKind *k = llvm::find_if(
+      onnx_import::kReduceKinds,
+      [&](const onnx_import::ReduceKind &k) { return op.getKind() == k.kind; });
+  // No axes: nothing is reduced (ONNX would reduce them all).
+  if (op.getAxes().empty()) {
+    e.alias(0, op.getInput());
+    return success();
+  }
+  bool axesInput = e.getOpset() >= k->axesInputSince;
+  onnx::NodeProto &node =
+      e.addNode(k->opType,
+                {e.name(op.getInput()),
+                 axesInput ? e.i64Vector(op.getAxes(), "axes") : std::string()},
+                {e.output()});
+  if (!axesInput)
+    setIntsAttr(node, "axes", op.getAxes());
+  setIntAttr(node, "keepdims",
+             rankOf(op.getOutput()) == rankOf(op.getInput()) ? 1 : 0);
+  return success();
+}
+
+template <typename OpTy>
+static LogicalResult exportArgReduce(OpTy op, NodeExporter &e) {
+  onnx::NodeProto &node = e.addNodeOfOperands(
+      std::is_same_v<OpTy, q::ArgMaxOp> ? "ArgMax" : "ArgMin");
+  setIntAttr(node, "axis", op.getAxis());
+  setIntAttr(node, "keepdims",
+             rankOf(op.getOutput()) == rankOf(op.getInput()) ? 1 : 0);
+  setIntAttr(node, "select_last_index", op.getSelectLastIndex() ? 1 : 0);
+  return success();
+}
+
+void registerReductionExporters(ExporterRegistry &r) {
+  r.add<q::ReduceOp>(exportReduce);
+  r.add<q::ArgMaxOp>(exportArgReduce<q::ArgMaxOp>);
+  r.add<q::ArgMinOp>(exportArgReduce<q::ArgMinOp>);
+}
+
+} // namespace qmlir::onnx_export

@@ -7,8 +7,13 @@
 // with asymmetric coordinates and nearest rounding down when enlarging and
 // up when shrinking.
 //
+// q.resize exports to Resize-13 with every attribute explicit, the output
+// size given as `sizes` when the scales are output / input size (ONNX
+// Runtime then derives the same scales), else as the f32 `scales`.
+//
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "StaticInputs.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
@@ -166,3 +171,50 @@ void registerResizeOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+static LogicalResult exportResize(q::ResizeOp op, NodeExporter &e) {
+  ArrayRef<int64_t> in =
+      cast<RankedTensorType>(op.getInput().getType()).getShape();
+  ArrayRef<int64_t> out = cast<RankedTensorType>(op.getType()).getShape();
+  ArrayRef<double> scales = op.getScales();
+  bool sizesGiveScales = true;
+  for (auto [i, o, s] : llvm::zip_equal(in, out, scales))
+    sizesGiveScales &= s == static_cast<double>(o) / static_cast<double>(i);
+  std::string roi;
+  if (std::optional<ArrayRef<double>> r = op.getRoi())
+    roi = e.f32Constant(SmallVector<float>(r->begin(), r->end()),
+                        {static_cast<int64_t>(r->size())}, "roi");
+  SmallVector<std::string> inputs = {e.name(op.getInput()), roi};
+  if (sizesGiveScales) {
+    inputs.push_back("");
+    inputs.push_back(e.i64Vector(out, "sizes"));
+  } else {
+    // ONNX's output size is floor(input size * scale), in f32.
+    SmallVector<float> f32Scales(scales.begin(), scales.end());
+    for (auto [i, o, s] : llvm::zip_equal(in, out, f32Scales))
+      if (static_cast<int64_t>(s * static_cast<float>(i)) != o)
+        return e.emitError() << "the f32 scale " << s << " gives "
+                             << static_cast<int64_t>(s * static_cast<float>(i))
+                             << " elements of " << i << ", not " << o;
+    inputs.push_back(e.f32Constant(
+        f32Scales, {static_cast<int64_t>(f32Scales.size())}, "scales"));
+  }
+  onnx::NodeProto &node = e.addNode("Resize", inputs, {e.output()});
+  setStringAttr(node, "mode", op.getMode());
+  setStringAttr(node, "coordinate_transformation_mode",
+                op.getCoordinateTransformationMode());
+  setStringAttr(node, "nearest_mode", op.getNearestMode());
+  setFloatAttr(node, "cubic_coeff_a", op.getCubicCoeffA().convertToFloat());
+  setIntAttr(node, "exclude_outside", op.getExcludeOutside() ? 1 : 0);
+  setFloatAttr(node, "extrapolation_value",
+               op.getExtrapolationValue().convertToFloat());
+  return success();
+}
+
+void registerResizeExporters(ExporterRegistry &r) {
+  r.add<q::ResizeOp>(exportResize);
+}
+
+} // namespace qmlir::onnx_export

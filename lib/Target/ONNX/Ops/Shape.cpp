@@ -9,8 +9,12 @@
 // are reshapes, Split a set of slices, Tile reshapes around an expand, and
 // DepthToSpace/SpaceToDepth reshape-transpose-reshape.
 //
+// Export: each q op of this family is one ONNX node, with the shapes, pads
+// and slice bounds it fixes as INT64 initializers.
+//
 //===----------------------------------------------------------------------===//
 
+#include "../NodeExporter.h"
 #include "StaticInputs.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Target/ONNX/TensorProto.h"
@@ -707,3 +711,123 @@ void registerShapeOps(ImporterRegistry &r) {
 }
 
 } // namespace qmlir::onnx_import
+
+namespace qmlir::onnx_export {
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// The zero of a tensor's element type as q reads it: the zero point of a
+/// quantized type, else 0.
+static int64_t zeroOf(Value v) {
+  Type elem = cast<RankedTensorType>(v.getType()).getElementType();
+  if (auto qtype = dyn_cast<quant::UniformQuantizedType>(elem))
+    return qtype.getZeroPoint();
+  return 0;
+}
+
+static LogicalResult exportReshape(q::ReshapeOp op, NodeExporter &e) {
+  ArrayRef<int64_t> shape = shapeOf(op.getOutput());
+  onnx::NodeProto &node =
+      e.addNode("Reshape", {e.name(op.getInput()), e.i64Vector(shape, "shape")},
+                {e.output()});
+  // A 0 in the shape copies the input's dimension unless allowzero is set.
+  if (llvm::is_contained(shape, 0))
+    setIntAttr(node, "allowzero", 1);
+  return success();
+}
+
+/// ONNX Slice's starts, ends, axes and steps for the dimensions q.slice
+/// does not take whole.
+static LogicalResult exportSlice(q::SliceOp op, NodeExporter &e) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+  SmallVector<int64_t> starts, ends, axes, steps;
+  for (auto [d, start, step] : llvm::enumerate(op.getStarts(), op.getSteps())) {
+    int64_t size = out[d];
+    if (start == 0 && step == 1 && size == in[d])
+      continue;
+    // Past the first element when running backwards is "before 0", which
+    // a negative end would not say (it counts from the end).
+    int64_t end = start + size * step;
+    if (step < 0 && end < 0)
+      end = std::numeric_limits<int64_t>::min();
+    starts.push_back(start);
+    ends.push_back(end);
+    axes.push_back(d);
+    steps.push_back(step);
+  }
+  if (axes.empty()) {
+    e.addNodeOfOperands("Identity");
+    return success();
+  }
+  e.addNode("Slice",
+            {e.name(op.getInput()), e.i64Vector(starts, "starts"),
+             e.i64Vector(ends, "ends"), e.i64Vector(axes, "axes"),
+             e.i64Vector(steps, "steps")},
+            {e.output()});
+  return success();
+}
+
+static LogicalResult exportPad(q::PadOp op, NodeExporter &e) {
+  std::string value = e.name(op.getValue());
+  // ONNX pads with 0, q with the zero point of a quantized type.
+  int64_t zero = zeroOf(op.getInput());
+  if (!op.getValue() && op.getMode() == "constant" && zero != 0) {
+    Type elem = cast<RankedTensorType>(op.getType()).getElementType();
+    value = e.intConstant(onnxDataType(elem), {zero}, {}, "zero_point");
+  }
+  onnx::NodeProto &node = e.addNode(
+      "Pad", {e.name(op.getInput()), e.i64Vector(op.getPads(), "pads"), value},
+      {e.output()});
+  setStringAttr(node, "mode", op.getMode());
+  return success();
+}
+
+static LogicalResult exportTrilu(q::TriluOp op, NodeExporter &e) {
+  if (zeroOf(op.getInput()) != 0)
+    return e.emitError()
+           << "ONNX Trilu fills with 0, not with the zero point "
+           << zeroOf(op.getInput()) << " of "
+           << cast<RankedTensorType>(op.getType()).getElementType();
+  setIntAttr(e.addNodeOfOperands("Trilu"), "upper", op.getUpper() ? 1 : 0);
+  return success();
+}
+
+void registerShapeExporters(ExporterRegistry &r) {
+  r.add<q::ReshapeOp>(exportReshape, [](Operation *op) -> int64_t {
+    return llvm::is_contained(shapeOf(op->getResult(0)), 0) ? 14 : 13;
+  });
+  r.add<q::FlattenOp>([](q::FlattenOp op, NodeExporter &e) {
+    setIntAttr(e.addNodeOfOperands("Flatten"), "axis", op.getAxis());
+    return success();
+  });
+  r.add<q::TransposeOp>([](q::TransposeOp op, NodeExporter &e) {
+    setIntsAttr(e.addNodeOfOperands("Transpose"), "perm", op.getPerm());
+    return success();
+  });
+  r.add<q::ConcatOp>([](q::ConcatOp op, NodeExporter &e) {
+    setIntAttr(e.addNodeOfOperands("Concat"), "axis", op.getAxis());
+    return success();
+  });
+  r.add<q::SliceOp>(exportSlice);
+  r.add<q::PadOp>(exportPad);
+  r.add<q::GatherOp>([](q::GatherOp op, NodeExporter &e) {
+    setIntAttr(e.addNodeOfOperands("Gather"), "axis", op.getAxis());
+    return success();
+  });
+  r.add<q::GatherElementsOp>([](q::GatherElementsOp op, NodeExporter &e) {
+    setIntAttr(e.addNodeOfOperands("GatherElements"), "axis", op.getAxis());
+    return success();
+  });
+  r.add<q::ExpandOp>([](q::ExpandOp op, NodeExporter &e) {
+    e.addNode(
+        "Expand",
+        {e.name(op.getInput()), e.i64Vector(shapeOf(op.getOutput()), "shape")},
+        {e.output()});
+    return success();
+  });
+  r.add<q::TriluOp>(exportTrilu, [](Operation *) -> int64_t { return 14; });
+}
+
+} // namespace qmlir::onnx_export

@@ -17,12 +17,17 @@ PACKAGES=(
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   # Unit tests of the numerics.
   libgtest-dev
+  # JSON of safetensors headers and PEFT adapter configs (LoRA).
+  nlohmann-json3-dev
   # Python side: model builders and tests.
   python3 python3-onnx python3-numpy python3-pytest
   # Text lines rendered for PP-OCR (examples/ppocr/text_lines.py).
   python3-pil fonts-dejavu-core
   # ONNX Runtime (npm) is the reference and speed peer; models come from npm.
   nodejs npm
+  # oneDNN, the int8 GEMM peer of benchmarks/int8_gemm.py (not linked into
+  # qmlir).
+  libdnnl-dev
   # AArch64 objects from qcompile: linked with the cross driver, run under
   # qemu-user (test/E2E/aot-aarch64.test).
   gcc-aarch64-linux-gnu qemu-user

@@ -20,6 +20,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/TargetParser/X86TargetParser.h"
 
 using namespace mlir;
 
@@ -49,6 +50,9 @@ void qmlir::buildLinalgToLLVMPipeline(OpPassManager &pm,
     kernels.vectorBits = options.vectorBits ? options.vectorBits : host.bits;
     kernels.vectorRegisters =
         options.vectorRegisters ? options.vectorRegisters : host.registers;
+    kernels.vnni = options.int8Dot == Int8Dot::Host
+                       ? host.vnni
+                       : options.int8Dot == Int8Dot::VNNI;
     pm.addNestedPass<func::FuncOp>(createQMicroKernels(kernels));
   }
   // Every buffer becomes a view into the caller's workspace: no malloc.
@@ -80,24 +84,41 @@ void qmlir::buildLinalgToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-qmlir::VectorShape qmlir::vectorShapeFor(StringRef triple,
-                                  ArrayRef<std::string> features) {
+qmlir::VectorShape qmlir::vectorShapeFor(StringRef triple, StringRef cpu,
+                                         ArrayRef<std::string> features) {
   llvm::Triple t(triple);
-  auto has = [&](StringRef f) {
-    return llvm::is_contained(features, ("+" + f).str());
-  };
   VectorShape shape;
   if (t.isAArch64()) {
     shape.bits = 128; // NEON
     shape.registers = 32;
-  } else if (t.isX86()) {
-    if (has("avx512f")) {
-      shape.bits = 512;
-      shape.registers = 32;
-    } else if (has("avx")) {
-      shape.bits = 256;
-      shape.registers = 16;
-    }
+    return shape;
+  }
+  if (!t.isX86())
+    return shape;
+  // The CPU's features, then the list's on top, each with what it implies
+  // (-avx2 takes AVX-512 away too).
+  llvm::StringMap<bool> on;
+  SmallVector<StringRef> cpuFeatures;
+  if (!cpu.empty() && cpu != "generic")
+    llvm::X86::getFeaturesForCPU(cpu, cpuFeatures);
+  for (StringRef f : cpuFeatures)
+    on[f] = true;
+  for (StringRef f : features) {
+    f = f.trim();
+    if (f.size() < 2 || (f.front() != '+' && f.front() != '-'))
+      continue;
+    on[f.drop_front()] = f.front() == '+';
+    llvm::X86::updateImpliedFeatures(f.drop_front(), f.front() == '+', on);
+  }
+  auto has = [&](StringRef f) { return on.lookup(f); };
+  if (has("avx512f")) {
+    shape.bits = 512;
+    shape.registers = 32;
+    shape.vnni = has("avx512vnni");
+  } else if (has("avx")) {
+    shape.bits = 256;
+    shape.registers = 16;
+    shape.vnni = has("avxvnni") || (has("avx512vnni") && has("avx512vl"));
   }
   return shape;
 }
@@ -107,7 +128,7 @@ qmlir::VectorShape qmlir::hostVectorShape() {
   for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
     if (on)
       features.push_back(("+" + name).str());
-  return vectorShapeFor(llvm::sys::getProcessTriple(), features);
+  return vectorShapeFor(llvm::sys::getProcessTriple(), "", features);
 }
 
 void qmlir::buildQToLLVMPipeline(OpPassManager &pm,

@@ -11,6 +11,7 @@
 #include "qmlir/Dialect/Q/Transforms/Passes.h"
 #include "qmlir/InitAll.h"
 #include "qmlir/Target/ONNX/Import.h"
+#include "qmlir/Target/PEFT/LoraAdapter.h"
 #include "qmlir/Target/Object/CInterface.h"
 #include "qmlir/Target/Object/EmitObject.h"
 
@@ -28,6 +29,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <cmath>
 #include <optional>
 
 using namespace mlir;
@@ -107,6 +109,27 @@ static cl::opt<std::string> calibCache(
     cl::desc("Calibration statistics file: read when it exists, else "
              "written"),
     cl::value_desc("FILE"));
+static cl::list<std::string> loraAdapters(
+    cl::cat(qcompileCategory), "lora",
+    cl::desc("Apply a PEFT LoRA adapter (a folder with adapter_config.json "
+             "and adapter_model.safetensors) before quantizing and "
+             "compiling; repeat for several"),
+    cl::value_desc("DIR"));
+static cl::list<std::string> loraScales(
+    cl::cat(qcompileCategory), "lora-scale",
+    cl::desc("Multiply the update of the --lora just before by S (default "
+             "1)"),
+    cl::value_desc("S"));
+static cl::opt<std::string> loraMode(
+    cl::cat(qcompileCategory), "lora-mode",
+    cl::desc("merge (into the weights, the default) or unmerged (the base "
+             "weights kept, ((x A^T) B^T) * s added: the QLoRA form)"),
+    cl::value_desc("MODE"), cl::init("merge"));
+static cl::opt<std::string> loraMap(
+    cl::cat(qcompileCategory), "lora-map",
+    cl::desc("JSON file mapping adapter module paths to ONNX node or "
+             "initializer names, for modules the naming rules miss"),
+    cl::value_desc("FILE"));
 static cl::opt<std::string>
     linker(cl::cat(qcompileCategory), "linker",
            cl::desc("C compiler driver that links --emit=shared (default: "
@@ -118,6 +141,35 @@ static cl::opt<std::string>
 static int fail(const Twine &message) {
   llvm::errs() << "error: " << message << "\n";
   return 1;
+}
+
+/// The q-lora-merge adapters of --lora and --lora-scale (each scale belongs
+/// to the --lora just before it), or an error message.
+static std::optional<SmallVector<std::string>> loraSpecs(std::string &error) {
+  SmallVector<std::string> specs(loraAdapters.begin(), loraAdapters.end());
+  SmallVector<bool> scaled(specs.size(), false);
+  for (auto [i, scale] : llvm::enumerate(loraScales)) {
+    unsigned position = loraScales.getPosition(i);
+    std::optional<size_t> owner;
+    for (size_t k = 0; k < specs.size(); ++k)
+      if (loraAdapters.getPosition(k) < position)
+        owner = k;
+    double value;
+    if (!owner)
+      error = "--lora-scale " + scale + " comes before any --lora DIR";
+    else if (!llvm::to_float(scale, value) || !std::isfinite(value))
+      error = "--lora-scale '" + scale + "' is not a number";
+    else if (scaled[*owner])
+      error = "--lora " + loraAdapters[*owner] + " has two --lora-scale";
+    else if (peft::parseAdapterSpec(loraAdapters[*owner]).hasScale)
+      error = "--lora " + loraAdapters[*owner] +
+              " already gives a scale after '@'; drop --lora-scale " + scale;
+    if (!error.empty())
+      return std::nullopt;
+    specs[*owner] += "@" + scale;
+    scaled[*owner] = true;
+  }
+  return specs;
 }
 
 /// The driver that links a shared library for `arch`.
@@ -212,6 +264,18 @@ int main(int argc, char **argv) {
       (calibCache.empty() || !llvm::sys::fs::exists(calibCache)))
     return fail("--quant=" + quantScheme +
                 " needs --calib-data DIR (or an existing --calib-cache)");
+  if (loraAdapters.empty() &&
+      (loraScales.getNumOccurrences() || loraMode.getNumOccurrences() ||
+       loraMap.getNumOccurrences()))
+    return fail("--lora-scale, --lora-mode and --lora-map apply to --lora "
+                "DIR only");
+  if (loraMode != "merge" && loraMode != "unmerged")
+    return fail("--lora-mode=" + loraMode +
+                " is not supported (merge and unmerged are)");
+  std::string loraError;
+  std::optional<SmallVector<std::string>> adapterSpecs = loraSpecs(loraError);
+  if (!adapterSpecs)
+    return fail(loraError);
   if (linker.getNumOccurrences() && emit != Emit::Shared)
     return fail("--linker applies to --emit=shared only");
   if (optLevel.getNumOccurrences() && emit == Emit::MLIR)
@@ -289,6 +353,17 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = loadModel(modelPath, context, sourceMgr);
   if (!module)
     return 1;
+  // LoRA adapters change the float weights: before anything quantizes them.
+  if (!adapterSpecs->empty()) {
+    QLoraMergeOptions lora;
+    lora.adapters = *adapterSpecs;
+    lora.mode = loraMode;
+    lora.map = loraMap;
+    PassManager pm(&context);
+    pm.addPass(createQLoraMerge(lora));
+    if (failed(pm.run(*module)))
+      return 1;
+  }
 
   // Kernels sized for the target's vector registers.
   CPUPipelineOptions options;
@@ -296,9 +371,11 @@ int main(int argc, char **argv) {
   StringRef(target->info.features).split(featureList, ',', -1, false);
   std::vector<std::string> featureStrings(featureList.begin(),
                                           featureList.end());
-  VectorShape shape = vectorShapeFor(target->info.triple, featureStrings);
+  VectorShape shape = vectorShapeFor(target->info.triple, target->info.cpu,
+                                     featureStrings);
   options.vectorBits = shape.bits;
   options.vectorRegisters = shape.registers;
+  options.int8Dot = shape.vnni ? Int8Dot::VNNI : Int8Dot::None;
   ModelSignature signature;
   if (halfQuant) {
     QCastFloatOptions cast;

@@ -46,7 +46,8 @@ def QFuseElementwise : Pass<"q-fuse-elementwise", "mlir::func::FuncOp"> {
     producer has one use) and reshape propagation by expansion, with one
     difference: named linalg ops (`linalg.matmul`, `linalg.batch_matmul`,
     convolutions) are never rewritten into `linalg.generic` to absorb a
-    neighbouring `tensor.expand_shape` / `tensor.collapse_shape`, so they
+    neighbouring `tensor.expand_shape` / `tensor.collapse_shape`, and
+    packed int8 contractions take in no producer nor reshape, so they
     reach `q-microkernels` as the ops it recognizes.
 
     Before:
@@ -116,6 +117,20 @@ def QMicroKernels : Pass<"q-microkernels", "mlir::func::FuncOp"> {
     target computes the same bits. Ops of other element types or layouts
     are left for `convert-linalg-to-loops`.
 
+    Packed int8 contractions (the `linalg.generic`s convert-q-to-linalg
+    gives integer matmuls and single-group 2-D convolutions with constant
+    weights: `zext(u8) * sext(s8)` accumulated in i32, the weight grouped
+    by 4 reduction steps, a matmul's in tiles of 16 columns) become loops
+    over depth blocks, column blocks and row blocks around a register block
+    of i32 accumulators, updated per 4 reduction steps by one `vpdpbusd`
+    per vector (`llvm.call_intrinsic` of `llvm.x86.avx512.vpdpbusd.512` or
+    `.256`) when `vnni` is set, else by multiplies and adds of i32 vectors.
+    A convolution's activation is packed on the fly into a panel per
+    column block (the image's pixels for a 1x1 convolution, the windows of
+    one output row otherwise). A `linalg.fill` of zero right before into
+    the accumulator is dropped: the first depth block starts from zero.
+    Integer sums are exact, so every path gives the same bits.
+
     Before:
     ```mlir
     linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x100xf32>) outs(%c : memref<64x100xf32>)
@@ -131,10 +146,14 @@ def QMicroKernels : Pass<"q-microkernels", "mlir::func::FuncOp"> {
            "Bits per vector register (512 AVX-512, 256 AVX2, 128 NEON)">,
     Option<"vectorRegisters", "vector-registers", "int64_t",
            /*default=*/"32", "Vector registers the target has">,
+    Option<"vnni", "vnni", "bool", /*default=*/"false",
+           "Use x86 vpdpbusd in the int8 kernels (AVX512-VNNI at "
+           "vector-bits=512; AVX-VNNI or AVX512-VNNI+VL at 256)">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
-    "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"
+    "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+    "mlir::LLVM::LLVMDialect"
   ];
 }
 

@@ -13,6 +13,9 @@
 
 namespace qmlir {
 
+/// The int8 kernels' dot-product instruction (CPUPipelineOptions::int8Dot).
+enum class Int8Dot { Host, None, VNNI };
+
 struct CPUPipelineOptions
     : public mlir::PassPipelineOptions<CPUPipelineOptions> {
   Option<bool> vectorize{*this, "vectorize",
@@ -27,14 +30,29 @@ struct CPUPipelineOptions
       *this, "vector-registers",
       llvm::cl::desc("Vector registers of the target (0: the host's)"),
       llvm::cl::init(0)};
+  Option<Int8Dot> int8Dot{
+      *this, "int8-dot",
+      llvm::cl::desc("Dot-product instruction of the int8 kernels"),
+      llvm::cl::init(Int8Dot::Host),
+      llvm::cl::values(clEnumValN(Int8Dot::Host, "host", "the host's"),
+                       clEnumValN(Int8Dot::None, "none",
+                                  "multiplies and adds on i32 "
+                                  "vectors"),
+                       clEnumValN(Int8Dot::VNNI, "vnni",
+                                  "x86 vpdpbusd (AVX512-VNNI, "
+                                  "AVX-VNNI)"))};
 };
 
 /// The vector shape of a target's kernels: bits per register and number of
-/// registers, from an LLVM triple and its feature list ("+avx512f,...").
+/// registers, and whether x86 vpdpbusd exists at that width.
 struct VectorShape {
   int64_t bits = 128, registers = 16;
+  bool vnni = false;
 };
-VectorShape vectorShapeFor(llvm::StringRef triple,
+/// The shape for an LLVM triple, a CPU name ("" or "generic": none) and a
+/// feature list ("+avx512f,-avx2,..."), which adds to or removes from the
+/// CPU's features.
+VectorShape vectorShapeFor(llvm::StringRef triple, llvm::StringRef cpu,
                            llvm::ArrayRef<std::string> features);
 /// The same for the machine running the compiler.
 VectorShape hostVectorShape();

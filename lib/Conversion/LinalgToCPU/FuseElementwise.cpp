@@ -1,12 +1,14 @@
 //===- FuseElementwise.cpp - the q-fuse-elementwise pass ------------------===//
 //
 // Part of qmlir. Upstream's element-wise fusion and reshape propagation,
-// except that named linalg ops (the ones q-microkernels turns into
-// register-tiled kernels) are never generalized to absorb a reshape.
+// except that the ops q-microkernels turns into register-tiled kernels
+// (named linalg ops, packed int8 contractions) are left as they are: never
+// generalized to absorb a reshape, never given a producer's body.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Conversion/Passes.h"
+#include "qmlir/Conversion/QToLinalg/PackedInt8.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -20,8 +22,11 @@ namespace qmlir {
 using namespace mlir;
 
 namespace {
-static bool isNamedLinalgOp(Operation *op) {
-  return op && isa<linalg::LinalgOp>(op) && !isa<linalg::GenericOp>(op);
+/// Ops q-microkernels recognizes as they are: named linalg ops and the
+/// packed int8 contractions.
+static bool isKernelOp(Operation *op) {
+  return op && isa<linalg::LinalgOp>(op) &&
+         (!isa<linalg::GenericOp>(op) || qmlir::matchPackedInt8(op));
 }
 
 struct QFuseElementwisePass
@@ -30,8 +35,8 @@ struct QFuseElementwisePass
     MLIRContext *ctx = &getContext();
     linalg::ControlFusionFn control = [](OpOperand *fused) {
       Operation *producer = fused->get().getDefiningOp();
-      return producer && producer->hasOneUse() && !isNamedLinalgOp(producer) &&
-             !isNamedLinalgOp(fused->getOwner());
+      return producer && producer->hasOneUse() && !isKernelOp(producer) &&
+             !isKernelOp(fused->getOwner());
     };
     RewritePatternSet patterns(ctx);
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);

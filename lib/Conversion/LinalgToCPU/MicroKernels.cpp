@@ -1,14 +1,18 @@
 //===- MicroKernels.cpp - the q-microkernels pass -------------------------===//
 //
 // Part of qmlir. f32 matmuls and convolutions on buffers become loops around
-// a register block of MR rows x U vectors, accumulated with vector.fma.
+// a register block of MR rows x U vectors, accumulated with vector.fma;
+// packed int8 contractions go to Int8Kernels.cpp.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Int8Kernels.h"
 #include "qmlir/Conversion/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <functional>
@@ -819,11 +823,40 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
     return success();
   }
 
+  /// Packed int8 contractions, first: the zero fill of an accumulator
+  /// right before one is dropped with it.
+  void lowerPackedInt8Ops() {
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op.hasPureBufferSemantics() && qmlir::matchPackedInt8(op))
+        generics.push_back(op);
+    });
+    qmlir::Int8KernelTarget target;
+    target.vectorBits = vectorBits;
+    target.vectorRegisters = vectorRegisters;
+    target.vnni = vnni;
+    for (linalg::GenericOp op : generics) {
+      qmlir::PackedInt8Op packed = *qmlir::matchPackedInt8(op);
+      auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+      if (fill && (fill.getDpsInits()[0] != packed.out ||
+                   !matchPattern(fill.getDpsInputs()[0], m_Zero())))
+        fill = nullptr;
+      OpBuilder b(op);
+      if (failed(qmlir::lowerPackedInt8(b, op.getLoc(), packed, target,
+                                        /*zeroInit=*/fill != nullptr)))
+        continue;
+      op->erase();
+      if (fill)
+        fill->erase();
+    }
+  }
+
   void runOnOperation() override {
     if (vectorBits < 32 || vectorBits % 32 != 0) {
       getOperation().emitError("vector-bits must be a multiple of 32");
       return signalPassFailure();
     }
+    lowerPackedInt8Ops();
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics())

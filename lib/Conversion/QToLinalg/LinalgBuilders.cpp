@@ -84,6 +84,16 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   if (llvm::all_of(padBegin, [](int64_t p) { return p == 0; }) &&
       llvm::all_of(padEnd, [](int64_t p) { return p == 0; }))
     return input;
+  return padSpatial(b, loc, input, padBegin, padEnd,
+                    arith::ConstantOp::create(b, loc, value));
+}
+
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> padBegin, ArrayRef<int64_t> padEnd,
+                 Value padValue) {
+  if (llvm::all_of(padBegin, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(padEnd, [](int64_t p) { return p == 0; }))
+    return input;
   auto type = cast<RankedTensorType>(input.getType());
   int64_t lead = type.getRank() - static_cast<int64_t>(padBegin.size());
   SmallVector<int64_t> low(lead, 0), high(lead, 0), shape(type.getShape());
@@ -93,7 +103,6 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
     shape[lead + i] += padBegin[i] + padEnd[i];
   }
   auto resultType = RankedTensorType::get(shape, type.getElementType());
-  Value padValue = arith::ConstantOp::create(b, loc, value);
   SmallVector<OpFoldResult> lowOfr, highOfr;
   for (int64_t l : low)
     lowOfr.push_back(b.getIndexAttr(l));

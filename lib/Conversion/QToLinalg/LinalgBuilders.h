@@ -48,6 +48,10 @@ mlir::TypedAttr extremeValue(mlir::Type type, bool lowest, bool isUnsigned);
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value input, llvm::ArrayRef<int64_t> padBegin,
                        llvm::ArrayRef<int64_t> padEnd, mlir::TypedAttr value);
+/// The same with a pad value computed at run time.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value input, llvm::ArrayRef<int64_t> padBegin,
+                       llvm::ArrayRef<int64_t> padEnd, mlir::Value padValue);
 
 /// Reshapes a static tensor by collapsing to 1-D and expanding again
 /// (canonicalization simplifies the pair).

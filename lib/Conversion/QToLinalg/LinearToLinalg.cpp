@@ -5,8 +5,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "LinalgBuilders.h"
+#include "qmlir/Conversion/QToLinalg/PackedInt8.h"
+#include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -526,12 +529,410 @@ static Value subtractZeroPoint(OpBuilder &b, Location loc, Value x, Value zp,
       .getResult(0);
 }
 
+/// A zero point (`zp`: one element, or one per index of `axis` of a
+/// rank-`rank` iteration space), as an input of a linalg.generic over it.
+static AffineMap zeroPointMap(MLIRContext *ctx, Value zp, int64_t rank,
+                              int64_t axis) {
+  auto type = cast<RankedTensorType>(zp.getType());
+  if (type.getRank() == 0)
+    return AffineMap::get(rank, 0, {}, ctx);
+  return AffineMap::get(rank, 0,
+                        type.getNumElements() == 1 && type.getDimSize(0) == 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : getAffineDimExpr(axis, ctx));
+}
+
+/// An i8 value as its q-level integer, in i32.
+static Value extendI8(OpBuilder &b, Location loc, Value v, bool isUnsigned) {
+  Type i32 = b.getI32Type();
+  if (isUnsigned)
+    return arith::ExtUIOp::create(b, loc, i32, v);
+  return arith::ExtSIOp::create(b, loc, i32, v);
+}
+
+/// The zero points of a packed int8 contraction and what their terms need.
+/// With a' the activation as u8 (a signed one plus 128, by flipping its
+/// sign bit) and w' the weight as s8 (an unsigned one minus 128), za' and
+/// zw' their zero points moved alike:
+///   sum_k (a - za)(w - zw) = sum_k a'w' - za' wsum - zw' asum + K za' zw'
+/// exactly, in i32 arithmetic as the generic lowering's; wsum (the
+/// weight's sums over k, known at compile time) is needed when za' != 0,
+/// asum (the activation's, computed at run time) when zw' != 0.
+struct ZeroPointTerms {
+  int64_t k = 0;
+  /// The activation's zero point (null: 0) and signedness.
+  Value za;
+  bool aUnsigned = true;
+  /// The weight's (null: 0, else one or one per index of `zwAxis` of the
+  /// accumulator) and signedness.
+  Value zw;
+  int64_t zwAxis = 0;
+  bool wUnsigned = false;
+
+  bool hasZa() const { return za || !aUnsigned; }
+  bool hasZw() const { return zw || wUnsigned; }
+};
+
+/// `acc` with the zero-point terms applied: `wsum` (read with `wsumMap`)
+/// when terms.hasZa(), `asum` (with `asumMap`) when terms.hasZw().
+static Value applyZeroPoints(OpBuilder &b, Location loc, Value acc,
+                             const ZeroPointTerms &terms, Value wsum,
+                             AffineMap wsumMap, Value asum, AffineMap asumMap) {
+  bool hasZa = terms.hasZa(), hasZw = terms.hasZw();
+  if (!hasZa && !hasZw)
+    return acc;
+  MLIRContext *ctx = b.getContext();
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t rank = accType.getRank();
+  SmallVector<Value> inputs = {acc};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  if (hasZa) {
+    inputs.push_back(wsum);
+    maps.push_back(wsumMap);
+    if (terms.za) {
+      inputs.push_back(terms.za);
+      maps.push_back(zeroPointMap(ctx, terms.za, rank, 0));
+    }
+  }
+  if (hasZw) {
+    inputs.push_back(asum);
+    maps.push_back(asumMap);
+    if (terms.zw) {
+      inputs.push_back(terms.zw);
+      maps.push_back(zeroPointMap(ctx, terms.zw, rank, terms.zwAxis));
+    }
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Type i32 = b.getI32Type();
+  return linalg::GenericOp::create(
+             b, loc, accType, inputs,
+             ValueRange{
+                 tensor::EmptyOp::create(b, loc, accType.getShape(), i32)},
+             maps, iterators(rank, 0),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               auto cst = [&](int64_t v) -> Value {
+                 return arith::ConstantOp::create(nb, l,
+                                                  nb.getI32IntegerAttr(v));
+               };
+               unsigned next = 1;
+               Value r = args[0], za, zw;
+               if (hasZa) {
+                 Value ws = args[next++];
+                 za = terms.za ? extendI8(nb, l, args[next++], terms.aUnsigned)
+                               : cst(0);
+                 if (!terms.aUnsigned)
+                   za = arith::AddIOp::create(nb, l, za, cst(128));
+                 r = arith::SubIOp::create(
+                     nb, l, r, arith::MulIOp::create(nb, l, za, ws));
+               }
+               if (hasZw) {
+                 Value as = args[next++];
+                 zw = terms.zw ? extendI8(nb, l, args[next++], terms.wUnsigned)
+                               : cst(0);
+                 if (terms.wUnsigned)
+                   zw = arith::SubIOp::create(nb, l, zw, cst(128));
+                 r = arith::SubIOp::create(
+                     nb, l, r, arith::MulIOp::create(nb, l, zw, as));
+               }
+               if (hasZa && hasZw)
+                 r = arith::AddIOp::create(
+                     nb, l, r,
+                     arith::MulIOp::create(
+                         nb, l, cst(terms.k),
+                         arith::MulIOp::create(nb, l, za, zw)));
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
+}
+
+/// Sums over the reduction of the activation a' (zero-extended) into
+/// `type`, the activation read with `aMap` and the sum with `sumMap` over
+/// loops (parallel..., reduction).
+static Value buildActivationSums(OpBuilder &b, Location loc, Value a,
+                                 RankedTensorType type, AffineMap aMap,
+                                 AffineMap sumMap) {
+  Type i32 = b.getI32Type();
+  return linalg::GenericOp::create(
+             b, loc, type, a, buildFilled(b, loc, type, b.getI32IntegerAttr(0)),
+             ArrayRef<AffineMap>{aMap, sumMap}, iterators(type.getRank(), 1),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value x = arith::ExtUIOp::create(nb, l, i32, args[0]);
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{arith::AddIOp::create(nb, l, args[1], x)});
+             })
+      .getResult(0);
+}
+
+/// A zero point's converted value, or null when it is absent or a constant
+/// of zeros (`original` is the q-level value).
+static Value nonZero(Value original, Value converted) {
+  if (!original)
+    return Value();
+  if (std::optional<std::vector<int64_t>> values = q::readIntConstant(original))
+    if (llvm::all_of(*values, [](int64_t v) { return v == 0; }))
+      return Value();
+  return converted;
+}
+
+/// The weight w as s8 values (an unsigned one minus 128).
+static void shiftToSigned(std::vector<int64_t> &w, bool isUnsigned) {
+  if (isUnsigned)
+    for (int64_t &v : w)
+      v -= 128;
+}
+
+/// The name of the blob of a constant derived from `weight`'s.
+static std::string derivedBlobName(Value weight, StringRef suffix) {
+  if (auto cst = weight.getDefiningOp<q::ConstantOp>())
+    if (auto res = dyn_cast<DenseResourceElementsAttr>(cst.getValue()))
+      return (res.getRawHandle().getKey() + suffix).str();
+  return ("int8" + suffix).str();
+}
+
+/// a' from the activation (same shape, i8): signed values flipped to u8.
+static Value activationAsUnsigned(OpBuilder &b, Location loc, Value a,
+                                  bool isUnsigned) {
+  if (isUnsigned)
+    return a;
+  Type i8 = b.getI8Type();
+  return buildElementwise(b, loc, cast<RankedTensorType>(a.getType()), a,
+                          [&](OpBuilder &nb, Location l, ValueRange args) {
+                            Value sign = arith::ConstantOp::create(
+                                nb, l, nb.getIntegerAttr(i8, 0x80));
+                            return arith::XOrIOp::create(nb, l, args[0], sign);
+                          });
+}
+
+/// A matmul_integer with a constant 2-D weight and a per-tensor activation
+/// zero point on the packed int8 kernels (PackedInt8.h, ZeroPointTerms).
+static FailureOr<Value>
+lowerPackedMatmulInteger(q::MatMulIntegerOp op,
+                         q::MatMulIntegerOp::Adaptor adaptor,
+                         ConversionPatternRewriter &rewriter) {
+  auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+  if (rhsType.getRank() != 2 || lhsType.getRank() < 1 ||
+      !lhsType.hasStaticShape())
+    return failure();
+  if (Value zp = op.getLhsZeroPoint())
+    if (cast<RankedTensorType>(zp.getType()).getNumElements() != 1)
+      return failure(); // one per row: the generic lowering
+  std::optional<std::vector<int64_t>> w = q::readIntConstant(op.getRhs());
+  if (!w)
+    return failure();
+  Location loc = op.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  int64_t k = rhsType.getDimSize(0), n = rhsType.getDimSize(1);
+  int64_t m = lhsType.getNumElements() / k;
+  ZeroPointTerms terms;
+  terms.k = k;
+  terms.za = nonZero(op.getLhsZeroPoint(), adaptor.getLhsZeroPoint());
+  terms.aUnsigned = isUnsignedElement(lhsType.getElementType());
+  terms.zw = nonZero(op.getRhsZeroPoint(), adaptor.getRhsZeroPoint());
+  terms.zwAxis = 1;
+  terms.wUnsigned = isUnsignedElement(rhsType.getElementType());
+
+  shiftToSigned(*w, terms.wUnsigned);
+  std::string name = derivedBlobName(op.getRhs(), "_packed");
+  Value weight = q::buildIntConstant(
+      rewriter, loc, RankedTensorType::get(packedInt8RhsShape(k, n), i8),
+      llvm::to_vector_of<int64_t>(packInt8Rhs(*w, k, n)), name);
+
+  // a' as [M, K].
+  Value a = adaptor.getLhs();
+  auto a2Type = RankedTensorType::get({m, k}, i8);
+  if (lhsType.getRank() == 1)
+    a = tensor::ExpandShapeOp::create(
+        rewriter, loc, a2Type, a, SmallVector<ReassociationIndices>{{0, 1}});
+  else if (lhsType.getRank() > 2)
+    a = tensor::CollapseShapeOp::create(
+        rewriter, loc, a2Type, a,
+        SmallVector<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, lhsType.getRank() - 1)),
+            {lhsType.getRank() - 1}});
+  a = activationAsUnsigned(rewriter, loc, a, terms.aUnsigned);
+
+  auto accType = RankedTensorType::get({m, n}, i32);
+  Value acc = buildPackedInt8(
+      rewriter, loc, PackedInt8Kind::PackedRhs, a, weight,
+      buildFilled(rewriter, loc, accType, rewriter.getI32IntegerAttr(0)));
+
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  Value wsum, asum;
+  if (terms.hasZa()) {
+    std::vector<int64_t> sums(n, 0);
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        sums[j] += (*w)[i * n + j];
+    wsum = q::buildIntConstant(rewriter, loc, RankedTensorType::get({n}, i32),
+                               sums, name + "_sums");
+  }
+  if (terms.hasZw())
+    asum = buildActivationSums(
+        rewriter, loc, a, RankedTensorType::get({m}, i32),
+        rewriter.getMultiDimIdentityMap(2), AffineMap::get(2, 0, d(0)));
+  acc = applyZeroPoints(rewriter, loc, acc, terms, wsum,
+                        AffineMap::get(2, 0, d(1)), asum,
+                        AffineMap::get(2, 0, d(0)));
+
+  auto outType = cast<RankedTensorType>(op.getType());
+  if (outType.getRank() == 1)
+    return Value(tensor::CollapseShapeOp::create(
+        rewriter, loc, outType, acc,
+        SmallVector<ReassociationIndices>{{0, 1}}));
+  if (outType.getRank() > 2)
+    return Value(tensor::ExpandShapeOp::create(
+        rewriter, loc, outType, acc,
+        SmallVector<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, outType.getRank() - 1)),
+            {outType.getRank() - 1}}));
+  return acc;
+}
+
+/// A 2-D conv_integer (NCHW, one group) with a constant weight on the
+/// packed int8 kernels: a 1x1 one with stride 1 and no padding per image as
+/// W[M, C] x X[C, H*W] (PackedLhs), any other over windows of the input
+/// padded with its zero point (PackedConv), the reduction over (c, i, j).
+static FailureOr<Value>
+lowerPackedConvInteger(q::ConvIntegerOp op, q::ConvIntegerOp::Adaptor adaptor,
+                       ConversionPatternRewriter &rewriter) {
+  auto inType = op.getInput().getType(), wType = op.getWeight().getType();
+  auto outType = cast<RankedTensorType>(op.getType());
+  if (inType.getRank() != 4 || !inType.hasStaticShape() || op.getGroup() != 1)
+    return failure();
+  std::optional<std::vector<int64_t>> w = q::readIntConstant(op.getWeight());
+  if (!w)
+    return failure();
+  Location loc = op.getLoc();
+  MLIRContext *ctx = rewriter.getContext();
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  int64_t batch = inType.getDimSize(0), c = inType.getDimSize(1),
+          m = wType.getDimSize(0), kh = wType.getDimSize(2),
+          kw = wType.getDimSize(3);
+  int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations(),
+                    pads = op.getPads();
+  bool pointwise = kh == 1 && kw == 1 &&
+                   llvm::all_of(strides, [](int64_t v) { return v == 1; }) &&
+                   llvm::all_of(pads, [](int64_t v) { return v == 0; });
+  int64_t reduction = c * kh * kw;
+  ZeroPointTerms terms;
+  terms.k = reduction;
+  terms.za = nonZero(op.getInputZeroPoint(), adaptor.getInputZeroPoint());
+  terms.aUnsigned = isUnsignedElement(inType.getElementType());
+  terms.zw = nonZero(op.getWeightZeroPoint(), adaptor.getWeightZeroPoint());
+  terms.zwAxis = 1;
+  terms.wUnsigned = isUnsignedElement(wType.getElementType());
+
+  // [M, C, KH, KW] row-major is [M, C KH KW] with r = (c KH + i) KW + j.
+  shiftToSigned(*w, terms.wUnsigned);
+  std::string name = derivedBlobName(op.getWeight(), "_packed");
+  Value weight = q::buildIntConstant(
+      rewriter, loc,
+      RankedTensorType::get(packedInt8LhsShape(m, reduction), i8),
+      llvm::to_vector_of<int64_t>(packInt8Lhs(*w, m, reduction)), name);
+  Value x =
+      activationAsUnsigned(rewriter, loc, adaptor.getInput(), terms.aUnsigned);
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  Value wsum;
+  if (terms.hasZa()) {
+    std::vector<int64_t> sums(m, 0);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < reduction; ++j)
+        sums[i] += (*w)[i * reduction + j];
+    wsum = q::buildIntConstant(rewriter, loc, RankedTensorType::get({m}, i32),
+                               sums, name + "_sums");
+  }
+
+  if (pointwise) {
+    int64_t pixels = inType.getDimSize(2) * inType.getDimSize(3);
+    Value x3 = tensor::CollapseShapeOp::create(
+        rewriter, loc, RankedTensorType::get({batch, c, pixels}, i8), x,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    auto accType = RankedTensorType::get({batch, m, pixels}, i32);
+    Value acc = buildPackedInt8(
+        rewriter, loc, PackedInt8Kind::PackedLhs, x3, weight,
+        buildFilled(rewriter, loc, accType, rewriter.getI32IntegerAttr(0)));
+    Value asum;
+    if (terms.hasZw())
+      asum = buildActivationSums(rewriter, loc, x3,
+                                 RankedTensorType::get({batch, pixels}, i32),
+                                 AffineMap::get(3, 0, {d(0), d(2), d(1)}, ctx),
+                                 AffineMap::get(3, 0, {d(0), d(1)}, ctx));
+    acc = applyZeroPoints(rewriter, loc, acc, terms, wsum,
+                          AffineMap::get(3, 0, d(1)), asum,
+                          AffineMap::get(3, 0, {d(0), d(2)}, ctx));
+    return Value(tensor::ExpandShapeOp::create(
+        rewriter, loc, outType, acc,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}}));
+  }
+
+  // Padding with a' = za' contributes (za' - za') w = 0.
+  Value padValue;
+  if (terms.za) {
+    auto zaType = cast<RankedTensorType>(terms.za.getType());
+    SmallVector<Value> at(zaType.getRank(),
+                          arith::ConstantIndexOp::create(rewriter, loc, 0));
+    padValue = tensor::ExtractOp::create(rewriter, loc, terms.za, at);
+    if (!terms.aUnsigned)
+      padValue = arith::XOrIOp::create(
+          rewriter, loc, padValue,
+          arith::ConstantOp::create(rewriter, loc,
+                                    rewriter.getIntegerAttr(i8, 0x80)));
+  } else {
+    padValue = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getIntegerAttr(i8, terms.aUnsigned ? 0 : 0x80));
+  }
+  x = padSpatial(rewriter, loc, x, pads.take_front(2), pads.drop_front(2),
+                 padValue);
+  auto accType = RankedTensorType::get({batch, m, oh, ow}, i32);
+  Value acc = buildPackedInt8Conv(
+      rewriter, loc, x, weight,
+      buildFilled(rewriter, loc, accType, rewriter.getI32IntegerAttr(0)), kh,
+      kw, strides, dilations);
+  Value asum;
+  if (terms.hasZw()) {
+    // Window sums of a' per output pixel: loops (b, y, x, c, i, j).
+    auto sumType = RankedTensorType::get({batch, oh, ow}, i32);
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{kh, kw}, i8);
+    asum = linalg::GenericOp::create(
+               rewriter, loc, sumType, ValueRange{x, window},
+               buildFilled(rewriter, loc, sumType,
+                           rewriter.getI32IntegerAttr(0)),
+               ArrayRef<AffineMap>{
+                   AffineMap::get(6, 0,
+                                  {d(0), d(3),
+                                   d(1) * strides[0] + d(4) * dilations[0],
+                                   d(2) * strides[1] + d(5) * dilations[1]},
+                                  ctx),
+                   AffineMap::get(6, 0, {d(4), d(5)}, ctx),
+                   AffineMap::get(6, 0, {d(0), d(1), d(2)}, ctx)},
+               iterators(3, 3),
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 Value v = arith::ExtUIOp::create(nb, l, i32, args[0]);
+                 linalg::YieldOp::create(
+                     nb, l,
+                     ValueRange{arith::AddIOp::create(nb, l, args[2], v)});
+               })
+               .getResult(0);
+  }
+  return applyZeroPoints(rewriter, loc, acc, terms, wsum,
+                         AffineMap::get(4, 0, d(1)), asum,
+                         AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx));
+}
+
 struct MatMulIntegerLowering : OpConversionPattern<q::MatMulIntegerOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(q::MatMulIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    FailureOr<Value> packed = lowerPackedMatmulInteger(op, adaptor, rewriter);
+    if (succeeded(packed)) {
+      rewriter.replaceOp(op, *packed);
+      return success();
+    }
     auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
     // Zero points per row of lhs (dimension -2) or per column of rhs (-1).
     Value lhs = subtractZeroPoint(
@@ -551,6 +952,11 @@ struct ConvIntegerLowering : OpConversionPattern<q::ConvIntegerOp> {
   matchAndRewrite(q::ConvIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    FailureOr<Value> packed = lowerPackedConvInteger(op, adaptor, rewriter);
+    if (succeeded(packed)) {
+      rewriter.replaceOp(op, *packed);
+      return success();
+    }
     auto outType = op.getType();
     int64_t spatial = outType.getRank() - 2;
     // Padding x - x_zp with 0 is padding x with its zero point.

@@ -276,4 +276,61 @@ def QFoldQDQ : Pass<"q-fold-qdq", "mlir::func::FuncOp"> {
   }];
 }
 
+def QLoraMerge : Pass<"q-lora-merge", "mlir::ModuleOp"> {
+  let summary = "Apply PEFT LoRA adapters to MatMul/Gemm weights, merged or as side branches";
+  let description = [{
+    Reads each adapter folder of `adapters` (`adapter_config.json` +
+    `adapter_model.safetensors`, F32/F16/BF16) and matches its modules to
+    the model's `q.matmul` / `q.gemm` ops with a 2-D weight
+    (docs/lora.md): a module at path M matches the op whose weight is the
+    initializer `M.weight`, or the op whose ONNX node name has the scope M
+    (`/M/with/dots/as/slashes/MatMul`); `map=FILE` (a JSON object of module
+    paths to node or initializer names) names the others. Tensors that
+    match nothing, ops matched by two modules of one adapter and shapes that
+    do not fit are reported together, naming the tensors and nodes.
+
+    The update of a module is `s * (B @ A)` with `s = lora_alpha / r` (or
+    `lora_alpha / sqrt(r)` with `use_rslora`) times the adapter's `@scale`
+    (`adapters=DIR@0.5`), laid out as the op reads its weight (`[in, out]`
+    for MatMul, `[out, in]` for Gemm with `trans_b`).
+
+    - `mode=merge` (default) adds the updates of all adapters to the f32
+      weight constant, accumulated in double and rounded once: the model
+      keeps its shape and cost. LoRA subgraphs already in the graph
+      (`x -> MatMul(A^T) -> MatMul(B^T) -> Mul(scalar) -> Add` onto a
+      MatMul/Gemm of the same `x` with a constant weight, as torch exports
+      an unmerged PEFT model) are folded into the weight too.
+    - `mode=unmerged` keeps the base op (whatever its weight: float or
+      quantized) and adds `((x @ A^T) @ B^T) * s` to its result: the QLoRA
+      inference form.
+
+    Before:
+    ```mlir
+    %w = q.constant dense_resource<model.q_proj.weight> : tensor<16x8xf32> : tensor<16x8xf32>
+    %y = q.matmul %x, %w : (tensor<2x16xf32>, tensor<16x8xf32>) -> tensor<2x8xf32> loc("/model/q_proj/MatMul")
+    ```
+    After (`mode=merge`):
+    ```mlir
+    %w = q.constant dense_resource<model.q_proj.weight.lora> : tensor<16x8xf32> : tensor<16x8xf32>
+    %y = q.matmul %x, %w : (tensor<2x16xf32>, tensor<16x8xf32>) -> tensor<2x8xf32>
+    ```
+    After (`mode=unmerged`):
+    ```mlir
+    %y0 = q.matmul %x, %w : (tensor<2x16xf32>, tensor<16x8xf32>) -> tensor<2x8xf32>
+    %h = q.matmul %x, %at : (tensor<2x16xf32>, tensor<16x4xf32>) -> tensor<2x4xf32>
+    %d = q.matmul %h, %bt : (tensor<2x4xf32>, tensor<4x8xf32>) -> tensor<2x8xf32>
+    %ds = q.mul %d, %s : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+    %y = q.add %y0, %ds : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let options = [
+    ListOption<"adapters", "adapters", "std::string",
+               "PEFT adapter folders, each DIR or DIR@SCALE">,
+    Option<"mode", "mode", "std::string", /*default=*/"\"merge\"",
+           "merge (into the weights) or unmerged (side branches)">,
+    Option<"map", "map", "std::string", /*default=*/"",
+           "JSON file mapping module paths to node or initializer names">,
+  ];
+}
+
 #endif // QMLIR_DIALECT_Q_TRANSFORMS_PASSES_TD

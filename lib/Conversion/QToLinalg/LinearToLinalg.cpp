@@ -946,6 +946,28 @@ struct MatMulIntegerLowering : OpConversionPattern<q::MatMulIntegerOp> {
   }
 };
 
+/// `v` (a static tensor) converted element by element: i32 to f32
+/// (`toFloat`) or f32 to i32.
+static Value convertElements(OpBuilder &b, Location loc, Value v,
+                             bool toFloat) {
+  auto type = cast<RankedTensorType>(v.getType());
+  Type elem = toFloat ? Type(b.getF32Type()) : Type(b.getI32Type());
+  auto resultType = type.clone(elem);
+  int64_t rank = type.getRank();
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(), elem);
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+  return linalg::GenericOp::create(
+             b, loc, resultType, v, init, maps, iterators(rank, 0),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value c = toFloat ? Value(arith::SIToFPOp::create(
+                                       nb, l, elem, args[0]))
+                                 : Value(arith::FPToSIOp::create(
+                                       nb, l, elem, args[0]));
+               linalg::YieldOp::create(nb, l, c);
+             })
+      .getResult(0);
+}
+
 struct ConvIntegerLowering : OpConversionPattern<q::ConvIntegerOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -967,6 +989,26 @@ struct ConvIntegerLowering : OpConversionPattern<q::ConvIntegerOp> {
         rewriter, loc, adaptor.getWeight(), adaptor.getWeightZeroPoint(), 0,
         op.getWeight().getType().getElementType().isUnsignedInteger());
     ArrayRef<int64_t> pads = op.getPads();
+    // With few terms per output (a depthwise 3x3 has 9) every product of
+    // |x - x_zp| <= 255 and |w - w_zp| <= 255 and every partial sum is an
+    // integer below 2^24: f32 holds them exactly, so the f32 kernels give
+    // the exact i32 result, and faster than i32 loops.
+    auto wType = cast<RankedTensorType>(weight.getType());
+    int64_t terms = 1;
+    for (int64_t d : wType.getShape().drop_front(1))
+      terms *= d;
+    if (terms * 255 * 255 < (int64_t(1) << 24)) {
+      Value xf = convertElements(rewriter, loc, input, /*toFloat=*/true);
+      Value wf = convertElements(rewriter, loc, weight, /*toFloat=*/true);
+      xf = padSpatial(rewriter, loc, xf, pads.take_front(spatial),
+                      pads.drop_front(spatial), rewriter.getF32FloatAttr(0));
+      Value yf = buildConv(rewriter, loc, xf, wf, Value(),
+                           outType.clone(rewriter.getF32Type()),
+                           op.getStrides(), op.getDilations(), op.getGroup());
+      rewriter.replaceOp(op,
+                         convertElements(rewriter, loc, yf, /*toFloat=*/false));
+      return success();
+    }
     input = padSpatial(rewriter, loc, input, pads.take_front(spatial),
                        pads.drop_front(spatial), rewriter.getI32IntegerAttr(0));
     rewriter.replaceOp(op, buildConv(rewriter, loc, input, weight, Value(),

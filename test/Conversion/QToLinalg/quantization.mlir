@@ -113,19 +113,38 @@ func.func @matmul_integer_batched(%a: tensor<2x4x3xi8>, %b: tensor<3x2xi8>) -> t
 
 // -----
 
-// x - x_zp padded with 0 is x padded with its zero point.
+// x - x_zp padded with 0 is x padded with its zero point. With few terms
+// per output (here 4) every product and partial sum is an integer below
+// 2^24, so the convolution runs in f32, exactly, on the f32 kernels.
 // CHECK-LABEL: func.func @conv_integer
 // CHECK: %[[X:.*]] = linalg.generic
 // CHECK: arith.subi
 // CHECK: -> tensor<1x1x3x3xi32>
 // CHECK: %[[W:.*]] = linalg.generic
 // CHECK: -> tensor<1x1x2x2xi32>
-// CHECK: %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: tensor.yield %{{.*}} : i32
-// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[P]], %[[W]] : tensor<1x1x5x5xi32>, tensor<1x1x2x2xi32>)
+// CHECK: %[[XF:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<1x1x3x3xi32>)
+// CHECK: arith.sitofp
+// CHECK: %[[WF:.*]] = linalg.generic {{.*}} ins(%[[W]] : tensor<1x1x2x2xi32>)
+// CHECK: %[[P:.*]] = tensor.pad %[[XF]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor.yield %{{.*}} : f32
+// CHECK: %[[Y:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%[[P]], %[[WF]] : tensor<1x1x5x5xf32>, tensor<1x1x2x2xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[Y]] : tensor<1x1x4x4xf32>)
+// CHECK: arith.fptosi
 func.func @conv_integer(%x: tensor<1x1x3x3xui8>, %w: tensor<1x1x2x2xui8>, %z: tensor<ui8>) -> tensor<1x1x4x4xi32> {
   %0 = q.conv_integer %x, %w input_zero_point(%z) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xui8>, tensor<1x1x2x2xui8>, tensor<ui8>) -> tensor<1x1x4x4xi32>
   return %0 : tensor<1x1x4x4xi32>
+}
+
+// -----
+
+// 300 terms per output could pass 2^24: the convolution stays in i32.
+// CHECK-LABEL: func.func @conv_integer_wide
+// CHECK-NOT: arith.sitofp
+// CHECK: tensor.yield %{{.*}} : i32
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x300x4x4xi32>, tensor<2x300x1x1xi32>)
+func.func @conv_integer_wide(%x: tensor<1x300x2x2xui8>, %w: tensor<2x300x1x1xi8>, %z: tensor<ui8>) -> tensor<1x2x4x4xi32> {
+  %0 = q.conv_integer %x, %w input_zero_point(%z) {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x300x2x2xui8>, tensor<2x300x1x1xi8>, tensor<ui8>) -> tensor<1x2x4x4xi32>
+  return %0 : tensor<1x2x4x4xi32>
 }
 
 // -----

@@ -184,8 +184,13 @@ k4 = s8((18, 7, 3, 3))
 k5 = u8((5, 7, 3, 2))
 k6 = s8((4, 7, 1, 1))
 k7 = s8((6, 11, 3, 3))
+# Depthwise 5x5 at the extremes: every |x - zp| and |w| as large as they
+# get, so the sums are the largest a depthwise conv makes (computed in f32,
+# which holds them exactly).
+k8 = np.where(np.arange(22 * 25).reshape(22, 1, 5, 5) % 2 == 0, -128,
+              127).astype(np.int8)
 for name, value in [("k1", k1), ("k2", k2), ("k3", k3), ("k4", k4),
-                    ("k5", k5), ("k6", k6), ("k7", k7)]:
+                    ("k5", k5), ("k6", k6), ("k7", k7), ("k8", k8)]:
   const(name, value)
 const("zcu", np.array(200, np.uint8))
 const("zcs", np.array(-100, np.int8))
@@ -210,6 +215,9 @@ conv("c_1x1_s2", "cw", "k6", "zcw", conv_ref(cw, k6, 37, strides=(2, 3)),
 conv("c_grouped", "cs", "k7", "zcs",
      conv_ref(cs, k7, -100, pads=(1, 1, 1, 1), group=2), pads=[1, 1, 1, 1],
      group=2)
+conv("c_depthwise", "cs", "k8", "zcs",
+     conv_ref(cs, k8, -100, pads=(2, 2, 2, 2), group=22), pads=[2, 2, 2, 2],
+     group=22)
 graph = h.make_graph(nodes, "int8_convs", inputs, outputs, inits)
 save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]),
      "convs.onnx", feeds, expected)

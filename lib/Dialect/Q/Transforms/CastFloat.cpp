@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LinearOpSelection.h"
 #include "NodeNames.h"
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
@@ -29,13 +30,6 @@ struct QCastFloatPass : qmlir::impl::QCastFloatBase<QCastFloatPass> {
   FloatType half;
   /// The rounded f32 view of each activation rounded so far.
   llvm::DenseMap<Value, Value> rounded;
-
-  bool selected(StringRef kind, Operation *op) {
-    if (!ops.empty() && !llvm::is_contained(ops, kind.str()))
-      return false;
-    std::string name = nodeName(op->getLoc());
-    return name.empty() || !llvm::is_contained(exclude, name);
-  }
 
   /// `x` rounded to the 16-bit type and read back as f32, once per value,
   /// right after its definition.
@@ -95,31 +89,18 @@ struct QCastFloatPass : qmlir::impl::QCastFloatBase<QCastFloatPass> {
           << type << "'";
       return signalPassFailure();
     }
-    for (const std::string &kind : ops)
-      if (kind != "conv" && kind != "matmul" && kind != "gemm") {
-        getOperation().emitError("q-cast-float: unknown op kind '")
-            << kind << "' in ops (expected conv, matmul or gemm)";
-        return signalPassFailure();
-      }
+    if (failed(checkLinearOpKinds(getOperation(), "q-cast-float", ops)))
+      return signalPassFailure();
     rounded.clear();
-    SmallVector<Operation *> candidates;
-    getOperation().walk([&](Operation *op) {
-      if (isa<q::ConvOp, q::MatMulOp, q::GemmOp>(op))
-        candidates.push_back(op);
-    });
-    for (Operation *op : candidates) {
-      if (auto conv = dyn_cast<q::ConvOp>(op)) {
-        if (selected("conv", op))
-          rewrite(op, conv.getInputMutable(), conv.getWeightMutable(),
-                  conv.getBias() ? &conv.getBiasMutable()[0] : nullptr);
-      } else if (auto mm = dyn_cast<q::MatMulOp>(op)) {
-        if (selected("matmul", op))
-          rewrite(op, mm.getLhsMutable(), mm.getRhsMutable(), nullptr);
-      } else if (auto gemm = dyn_cast<q::GemmOp>(op)) {
-        if (selected("gemm", op))
-          rewrite(op, gemm.getAMutable(), gemm.getBMutable(),
-                  gemm.getC() ? &gemm.getCMutable()[0] : nullptr);
-      }
+    for (Operation *op : selectLinearOps(getOperation(), ops, exclude)) {
+      if (auto conv = dyn_cast<q::ConvOp>(op))
+        rewrite(op, conv.getInputMutable(), conv.getWeightMutable(),
+                conv.getBias() ? &conv.getBiasMutable()[0] : nullptr);
+      else if (auto mm = dyn_cast<q::MatMulOp>(op))
+        rewrite(op, mm.getLhsMutable(), mm.getRhsMutable(), nullptr);
+      else if (auto gemm = dyn_cast<q::GemmOp>(op))
+        rewrite(op, gemm.getAMutable(), gemm.getBMutable(),
+                gemm.getC() ? &gemm.getCMutable()[0] : nullptr);
     }
   }
 };

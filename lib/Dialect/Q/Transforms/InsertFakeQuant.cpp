@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CalibratedRange.h"
+#include "LinearOpSelection.h"
 #include "NodeNames.h"
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
@@ -34,13 +35,6 @@ struct QInsertFakeQuantPass
 
   /// The fake-quantized view of each activation so far.
   llvm::DenseMap<Value, Value> faked;
-
-  bool selected(StringRef kind, Operation *op) {
-    if (!ops.empty() && !llvm::is_contained(ops, kind.str()))
-      return false;
-    std::string name = nodeName(op->getLoc());
-    return name.empty() || !llvm::is_contained(exclude, name);
-  }
 
   /// `x` fake-quantized with asymmetric parameters from its calibrated
   /// range (`lo`/`hi`, or `min`/`max` with init=minmax), once per value;
@@ -137,26 +131,19 @@ struct QInsertFakeQuantPass
                   activations + "'");
     if (init != "calibration" && init != "minmax")
       return fail("init must be calibration or minmax, not '" + init + "'");
-    for (const std::string &kind : ops)
-      if (kind != "conv" && kind != "matmul" && kind != "gemm")
-        return fail("unknown op kind '" + kind +
-                    "' in ops (expected conv, matmul or gemm)");
+    if (failed(checkLinearOpKinds(getOperation(), "q-insert-fake-quant",
+                                  ops)))
+      return signalPassFailure();
     faked.clear();
-    SmallVector<Operation *> candidates;
-    getOperation().walk([&](Operation *op) {
-      if (isa<q::ConvOp, q::MatMulOp, q::GemmOp>(op))
-        candidates.push_back(op);
-    });
-    for (Operation *op : candidates) {
+    for (Operation *op : selectLinearOps(getOperation(), ops, exclude)) {
       if (auto conv = dyn_cast<q::ConvOp>(op)) {
-        if (selected("conv", op))
-          rewrite(op, conv.getInputMutable(), conv.getWeightMutable(), 0);
+        rewrite(op, conv.getInputMutable(), conv.getWeightMutable(), 0);
       } else if (auto mm = dyn_cast<q::MatMulOp>(op)) {
         auto wType = cast<RankedTensorType>(mm.getRhs().getType());
-        if (selected("matmul", op) && wType.getRank() == 2)
+        if (wType.getRank() == 2)
           rewrite(op, mm.getLhsMutable(), mm.getRhsMutable(), 1);
       } else if (auto gemm = dyn_cast<q::GemmOp>(op)) {
-        if (selected("gemm", op) && !gemm.getTransA())
+        if (!gemm.getTransA())
           rewrite(op, gemm.getAMutable(), gemm.getBMutable(),
                   gemm.getTransB() ? 0 : 1);
       }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CalibratedRange.h"
+#include "LinearOpSelection.h"
 #include "NodeNames.h"
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
@@ -76,13 +77,6 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
   bool fitsDynamic(Value x) const {
     auto type = cast<RankedTensorType>(x.getType());
     return !dynamic() || granularity != "row" || type.getRank() == 2;
-  }
-
-  bool selected(StringRef kind, Operation *op) {
-    if (!ops.empty() && !llvm::is_contained(ops, kind.str()))
-      return false;
-    std::string name = nodeName(op->getLoc());
-    return name.empty() || !llvm::is_contained(exclude, name);
   }
 
   /// The f32 view of `x` quantized with parameters from its calibrated
@@ -380,29 +374,16 @@ struct QQuantizePass : qmlir::impl::QQuantizeBase<QQuantizePass> {
           << granularity << "'";
       return signalPassFailure();
     }
-    for (const std::string &kind : ops)
-      if (kind != "conv" && kind != "matmul" && kind != "gemm") {
-        getOperation().emitError("q-quantize: unknown op kind '")
-            << kind << "' in ops (expected conv, matmul or gemm)";
-        return signalPassFailure();
-      }
+    if (failed(checkLinearOpKinds(getOperation(), "q-quantize", ops)))
+      return signalPassFailure();
     quantized.clear();
-    SmallVector<Operation *> candidates;
-    getOperation().walk([&](Operation *op) {
-      if (isa<q::ConvOp, q::MatMulOp, q::GemmOp>(op))
-        candidates.push_back(op);
-    });
-    for (Operation *op : candidates) {
-      if (auto conv = dyn_cast<q::ConvOp>(op)) {
-        if (selected("conv", op))
-          (void)quantizeConv(conv);
-      } else if (auto mm = dyn_cast<q::MatMulOp>(op)) {
-        if (selected("matmul", op))
-          (void)quantizeMatmul(mm);
-      } else if (auto gemm = dyn_cast<q::GemmOp>(op)) {
-        if (selected("gemm", op))
-          (void)quantizeGemm(gemm);
-      }
+    for (Operation *op : selectLinearOps(getOperation(), ops, exclude)) {
+      if (auto conv = dyn_cast<q::ConvOp>(op))
+        (void)quantizeConv(conv);
+      else if (auto mm = dyn_cast<q::MatMulOp>(op))
+        (void)quantizeMatmul(mm);
+      else if (auto gemm = dyn_cast<q::GemmOp>(op))
+        (void)quantizeGemm(gemm);
     }
   }
 };

@@ -31,10 +31,13 @@ PACKAGES=(
   # AArch64 objects from qcompile: linked with the cross driver, run under
   # qemu-user (test/E2E/aot-aarch64.test).
   gcc-aarch64-linux-gnu qemu-user
-  # Fashion-MNIST, the real data of test/E2E/fashion-mnist.test. Training
-  # the example model also needs python3-torch, which no test does:
-  # examples/fashion_mnist/train.py says how to install it.
+  # Fashion-MNIST, the real data of test/E2E/fashion-mnist.test.
   dataset-fashion-mnist
+  # PyTorch 1.13 (CPU): quantization-aware training (python/qmlir/qat, its
+  # tests in python/tests/test_qat.py, skipped without it) and training
+  # the example model (examples/fashion_mnist/train.py, qat.py). Nothing
+  # else needs it: `import qmlir` does not.
+  python3-torch
 )
 
 missing=()

@@ -19,10 +19,9 @@
 # Deterministic: fixed seeds, torch.use_deterministic_algorithms, one thread;
 # a rerun on the same machine writes the same model. The committed model took
 # about 5 minutes of CPU time and scores 90.95% (docs/accuracy.md). Needs
-# Debian's python3-torch (1.13, CPU), which no test needs and utils/setup.sh
-# does not install, and dataset-fashion-mnist (setup.sh installs it):
+# Debian's python3-torch (1.13, CPU) and dataset-fashion-mnist (utils/setup.sh
+# installs both):
 #
-#   apt-get install python3-torch dataset-fashion-mnist
 #   /usr/bin/python3 examples/fashion_mnist/train.py
 #
 #===------------------------------------------------------------------------===#

@@ -8,6 +8,8 @@ Part of qmlir. numpy and ctypes only:
     probs = model(image)            # numpy arrays in, numpy arrays out
 
 See compiler.py (qmlir.compile) and model.py (qmlir.load, Model).
+qmlir.qat (quantization-aware training of QDQ ONNX models) needs PyTorch
+and is not imported here: `from qmlir import qat`.
 """
 
 from .compiler import compile, find_qcompile

@@ -42,3 +42,22 @@ func.func @fused_multiply_add(%a: vector<16xf32>, %b: vector<16xf32>, %c: vector
   %0 = vector.fma %a, %b, %c : vector<16xf32>
   return %0 : vector<16xf32>
 }
+
+// roundeven (what every quantize rounds with) exactly: |x| + 2^23 - 2^23
+// rounds to the nearest even integer below 2^23, the sign comes back with
+// copysign, and larger values, NaN and infinities are their own result.
+// The expansion that adds copysign(0.5, x) and truncates is not used: it
+// rounds 0.49999997 to 1.
+// CHECK-LABEL: func.func @roundeven
+// CHECK-DAG: %[[BIG:.*]] = arith.constant dense<0x4B000000> : vector<4xf32>
+// CHECK: %[[A:.*]] = math.absf %arg0
+// CHECK: %[[S:.*]] = arith.addf %[[A]], %[[BIG]]
+// CHECK: %[[R:.*]] = arith.subf %[[S]], %[[BIG]]
+// CHECK: %[[C:.*]] = math.copysign %[[R]], %arg0
+// CHECK: %[[SMALL:.*]] = arith.cmpf olt, %[[A]], %[[BIG]]
+// CHECK: arith.select %[[SMALL]], %[[C]], %arg0
+// CHECK-NOT: math.roundeven
+func.func @roundeven(%x: vector<4xf32>) -> vector<4xf32> {
+  %r = math.roundeven %x : vector<4xf32>
+  return %r : vector<4xf32>
+}

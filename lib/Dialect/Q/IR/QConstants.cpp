@@ -20,23 +20,17 @@ using namespace mlir;
 static constexpr int64_t kSmallConstantElements = 16;
 static constexpr size_t kResourceAlignment = 64;
 
-std::optional<std::vector<float>> qmlir::q::readF32Constant(Value value) {
-  auto cst = value.getDefiningOp<q::ConstantOp>();
-  if (!cst)
-    return std::nullopt;
-  auto type = dyn_cast<RankedTensorType>(cst.getType());
-  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
-    return std::nullopt;
-  Attribute attr = cst.getValue();
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+std::optional<std::vector<float>> qmlir::q::readF32Elements(Attribute attr) {
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr)) {
     if (!dense.getElementType().isF32())
       return std::nullopt;
     auto values = dense.getValues<float>();
     return std::vector<float>(values.begin(), values.end());
   }
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+  if (auto res = dyn_cast_or_null<DenseResourceElementsAttr>(attr)) {
+    auto type = cast<ShapedType>(res.getType());
     AsmResourceBlob *blob = res.getRawHandle().getBlob();
-    if (!blob)
+    if (!blob || !type.getElementType().isF32())
       return std::nullopt;
     ArrayRef<char> bytes = blob->getData();
     if (static_cast<int64_t>(bytes.size()) !=
@@ -47,6 +41,16 @@ std::optional<std::vector<float>> qmlir::q::readF32Constant(Value value) {
     return out;
   }
   return std::nullopt;
+}
+
+std::optional<std::vector<float>> qmlir::q::readF32Constant(Value value) {
+  auto cst = value.getDefiningOp<q::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(cst.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  return readF32Elements(cst.getValue());
 }
 
 std::optional<std::vector<int64_t>> qmlir::q::readIntConstant(Value value) {

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 #include "qmlir/Quant/AffineQuant.h"
 
@@ -20,35 +21,11 @@ using namespace qmlir::q;
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
-/// The f32 elements of a dense or dense_resource attribute (row-major).
-static std::optional<std::vector<float>> f32Elements(Attribute attr) {
-  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr)) {
-    if (!dense.getElementType().isF32())
-      return std::nullopt;
-    auto values = dense.getValues<float>();
-    return std::vector<float>(values.begin(), values.end());
-  }
-  if (auto res = dyn_cast_or_null<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = res.getRawHandle().getBlob();
-    auto type = cast<ShapedType>(res.getType());
-    if (!blob || !type.getElementType().isF32())
-      return std::nullopt;
-    ArrayRef<char> bytes = blob->getData();
-    if (static_cast<int64_t>(bytes.size()) !=
-        type.getNumElements() * static_cast<int64_t>(sizeof(float)))
-      return std::nullopt;
-    std::vector<float> out(type.getNumElements());
-    std::memcpy(out.data(), bytes.data(), bytes.size());
-    return out;
-  }
-  return std::nullopt;
-}
-
 /// The storage values of constant `x` quantized to `type` (per tensor or
 /// per axis): the constant a QuantizeLinear of an initializer (a QAT
 /// model's weights) stands for.
 static Attribute quantizeConstant(Attribute x, RankedTensorType type) {
-  std::optional<std::vector<float>> values = f32Elements(x);
+  std::optional<std::vector<float>> values = readF32Elements(x);
   if (!values)
     return {};
   Type elem = type.getElementType();

@@ -17,6 +17,9 @@
 
 namespace qmlir::q {
 
+/// The elements of an f32 dense or dense_resource attribute (row-major).
+std::optional<std::vector<float>> readF32Elements(mlir::Attribute attr);
+
 /// The elements of `value` when it is an f32 `q.constant` (row-major).
 std::optional<std::vector<float>> readF32Constant(mlir::Value value);
 

@@ -118,15 +118,17 @@ def batched_model(path, batch, out_path):
 
 
 def run(cmd, what):
-  """Runs cmd; `what` says what failed ("FILE: TOOL on ...") if it does."""
+  """Runs cmd and returns its stdout; raises DataError saying `what` failed
+  ("FILE: TOOL on ...") if it does."""
   try:
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, check=False)
   except OSError as e:
     raise DataError("%s: cannot run %s: %s" % (what, cmd[0], e.strerror))
   if r.returncode:
     raise DataError("%s failed (exit %d):\n%s" %
                     (what, r.returncode, r.stderr.rstrip()))
+  return r.stdout
 
 
 def main():

@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,17 +50,7 @@ import qmlir  # pylint: disable=wrong-import-position
 DataError = fmnist_data.DataError
 
 
-def run(cmd, what):
-  """Runs cmd; raises DataError saying `what` failed if it does."""
-  try:
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, check=False)
-  except OSError as e:
-    raise DataError("%s: cannot run %s: %s" % (what, cmd[0], e.strerror))
-  if r.returncode:
-    raise DataError("%s failed (exit %d):\n%s" %
-                    (what, r.returncode, r.stderr.rstrip()))
-  return r.stdout
+run = evaluate.run
 
 
 class Bench:

@@ -90,17 +90,6 @@ Value loadMasked(OpBuilder &b, Location loc, Value mem, ValueRange indices,
   return vector::MaskedLoadOp::create(b, loc, type, mem, indices, mask, zero);
 }
 
-void storeMasked(OpBuilder &b, Location loc, Value v, Value mem,
-                 ValueRange indices, int64_t vl, int64_t lanes) {
-  if (lanes == vl) {
-    vector::StoreOp::create(b, loc, v, mem, indices);
-    return;
-  }
-  Value mask = vector::ConstantMaskOp::create(
-      b, loc, VectorType::get({vl}, b.getI1Type()), ArrayRef<int64_t>{lanes});
-  vector::MaskedStoreOp::create(b, loc, mem, indices, mask, v);
-}
-
 /// `then()` when `cond` holds, else `values`; a static `cond` (a constant)
 /// emits one side only.
 SmallVector<Value>
@@ -653,4 +642,15 @@ LogicalResult qmlir::lowerPackedInt8(OpBuilder &b, Location loc,
         Int8Emitter(c, blk, t, zeroInit).emit(nb, nl);
       });
   return success();
+}
+
+void qmlir::storeMasked(OpBuilder &b, Location loc, Value v, Value mem,
+                        ValueRange indices, int64_t vl, int64_t lanes) {
+  if (lanes == vl) {
+    vector::StoreOp::create(b, loc, v, mem, indices);
+    return;
+  }
+  Value mask = vector::ConstantMaskOp::create(
+      b, loc, VectorType::get({vl}, b.getI1Type()), ArrayRef<int64_t>{lanes});
+  vector::MaskedStoreOp::create(b, loc, mem, indices, mask, v);
 }

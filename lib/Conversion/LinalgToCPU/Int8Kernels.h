@@ -34,6 +34,13 @@ mlir::LogicalResult lowerPackedInt8(mlir::OpBuilder &b, mlir::Location loc,
                                     const Int8KernelTarget &target,
                                     bool zeroInit);
 
+/// Stores the first `lanes` of the `vl`-lane vector `v` into `mem` at
+/// `indices` (a masked store when `lanes < vl`); the f32 and int8 kernels
+/// both write their rows with it.
+void storeMasked(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                 mlir::Value mem, mlir::ValueRange indices, int64_t vl,
+                 int64_t lanes);
+
 } // namespace qmlir
 
 #endif // QMLIR_LIB_CONVERSION_LINALGTOCPU_INT8KERNELS_H

@@ -98,17 +98,6 @@ static Value loadRow(OpBuilder &b, Location loc, Value mem,
   return vector::ShuffleOp::create(b, loc, wide, wide, picks);
 }
 
-static void storeRow(OpBuilder &b, Location loc, Value v, Value mem,
-                     ArrayRef<Value> indices, int64_t vl, int64_t lanes) {
-  if (lanes == vl) {
-    vector::StoreOp::create(b, loc, v, mem, indices);
-    return;
-  }
-  Value mask = vector::ConstantMaskOp::create(
-      b, loc, VectorType::get({vl}, b.getI1Type()), ArrayRef<int64_t>{lanes});
-  vector::MaskedStoreOp::create(b, loc, mem, indices, mask, v);
-}
-
 /// Nested `scf.for` loops over `extents` carrying `iterArgs`; extents of 1
 /// get no loop (index 0).
 static SmallVector<Value>
@@ -284,7 +273,7 @@ static void setOutputRows(Contraction &c, Value out, int64_t vl,
   };
   c.storeC = [=](OpBuilder &b, Location loc, Value v, Value m, Value n0,
                  int64_t lanes) {
-    storeRow(b, loc, v, out, at(m, n0), vl, lanes);
+    qmlir::storeMasked(b, loc, v, out, at(m, n0), vl, lanes);
   };
 }
 
@@ -657,7 +646,7 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
                          Value col, int64_t lanes) {
                        SmallVector<Value> at(lead.begin(), lead.end());
                        at.push_back(col);
-                       storeRow(nb, nl, splat, flat, at, vl, lanes);
+                       qmlir::storeMasked(nb, nl, splat, flat, at, vl, lanes);
                      });
     return success();
   }
@@ -691,7 +680,7 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
                        SmallVector<Value> at(lead.begin(), lead.end());
                        at.push_back(col);
                        Value v = loadVector(nb, nl, src, at, vl, lanes, zero);
-                       storeRow(nb, nl, v, dst, at, vl, lanes);
+                       qmlir::storeMasked(nb, nl, v, dst, at, vl, lanes);
                      });
     return success();
   }

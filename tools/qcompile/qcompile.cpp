@@ -93,7 +93,8 @@ static cl::opt<std::string> quantScheme(
              "calibrated activations, per-channel int8 weights), "
              "int8-dynamic (matmuls, activation scales at run time), fp16 "
              "or bf16 (16-bit weights and conv/matmul inputs, f32 "
-             "accumulation)"),
+             "accumulation), w8, w4 or nf4 (weight-only matmuls: int8 per "
+             "channel, int4 in groups of 128 along K, NF4 in blocks of 64)"),
     cl::value_desc("SCHEME"));
 static cl::opt<std::string> calibData(
     cl::cat(qcompileCategory), "calib-data",
@@ -244,12 +245,16 @@ int main(int argc, char **argv) {
   // Everything that needs no model is checked first.
   if (!quantScheme.empty() && quantScheme != "int8" &&
       quantScheme != "int8-dynamic" && quantScheme != "fp16" &&
-      quantScheme != "bf16")
+      quantScheme != "bf16" && quantScheme != "w8" && quantScheme != "w4" &&
+      quantScheme != "nf4")
     return fail("--quant=" + quantScheme +
-                " is not supported (int8, int8-dynamic, fp16 and bf16 are)");
+                " is not supported (int8, int8-dynamic, fp16, bf16, w8, w4 "
+                "and nf4 are)");
   bool dynamicQuant = quantScheme == "int8-dynamic";
   bool halfQuant = quantScheme == "fp16" || quantScheme == "bf16";
-  if ((dynamicQuant || halfQuant) &&
+  bool weightOnly =
+      quantScheme == "w8" || quantScheme == "w4" || quantScheme == "nf4";
+  if ((dynamicQuant || halfQuant || weightOnly) &&
       (calibData.getNumOccurrences() || calibMethod.getNumOccurrences() ||
        calibCache.getNumOccurrences()))
     return fail("--quant=" + quantScheme +
@@ -259,7 +264,7 @@ int main(int argc, char **argv) {
        calibCache.getNumOccurrences()))
     return fail("--calib-data, --calib-method and --calib-cache apply to "
                 "--quant only");
-  if (!quantScheme.empty() && !dynamicQuant && !halfQuant &&
+  if (!quantScheme.empty() && !dynamicQuant && !halfQuant && !weightOnly &&
       calibData.empty() &&
       (calibCache.empty() || !llvm::sys::fs::exists(calibCache)))
     return fail("--quant=" + quantScheme +
@@ -383,6 +388,18 @@ int main(int argc, char **argv) {
     PassManager pm(&context);
     pm.addNestedPass<func::FuncOp>(createQFoldBatchNorm());
     pm.addNestedPass<func::FuncOp>(createQCastFloat(cast));
+    if (failed(pm.run(*module)))
+      return 1;
+  } else if (weightOnly) {
+    QQuantizeWeightsOptions wq;
+    wq.weights = quantScheme == "w8"   ? "int8"
+                 : quantScheme == "w4" ? "int4"
+                                       : "nf4";
+    // w8 is per output channel; w4 and nf4 use the format's blocks.
+    if (quantScheme == "w8")
+      wq.groupSize = 0;
+    PassManager pm(&context);
+    pm.addNestedPass<func::FuncOp>(createQQuantizeWeights(wq));
     if (failed(pm.run(*module)))
       return 1;
   } else if (!quantScheme.empty()) {

@@ -2,13 +2,15 @@
 //
 // Part of qmlir. Upstream's element-wise fusion and reshape propagation,
 // except that the ops q-microkernels turns into register-tiled kernels
-// (named linalg ops, packed int8 contractions) are left as they are: never
-// generalized to absorb a reshape, never given a producer's body.
+// (named linalg ops, packed int8 contractions, weight-only matmuls) are
+// left as they are: never generalized to absorb a reshape, never given a
+// producer's body.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Conversion/QToLinalg/PackedInt8.h"
+#include "qmlir/Conversion/QToLinalg/WeightOnly.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -22,11 +24,12 @@ namespace qmlir {
 using namespace mlir;
 
 namespace {
-/// Ops q-microkernels recognizes as they are: named linalg ops and the
-/// packed int8 contractions.
+/// Ops q-microkernels recognizes as they are: named linalg ops, the
+/// packed int8 contractions and the weight-only matmuls.
 static bool isKernelOp(Operation *op) {
   return op && isa<linalg::LinalgOp>(op) &&
-         (!isa<linalg::GenericOp>(op) || qmlir::matchPackedInt8(op));
+         (!isa<linalg::GenericOp>(op) || qmlir::matchPackedInt8(op) ||
+          qmlir::matchWeightOnly(op));
 }
 
 struct QFuseElementwisePass

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Int8Kernels.h"
+#include "WeightOnlyKernels.h"
 #include "qmlir/Conversion/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -840,12 +841,41 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
     }
   }
 
+  /// Weight-only matmuls, with the zero fill of their accumulator.
+  void lowerWeightOnlyOps() {
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op.hasPureBufferSemantics() && qmlir::matchWeightOnly(op))
+        generics.push_back(op);
+    });
+    qmlir::WeightOnlyKernelTarget target;
+    target.vectorBits = vectorBits;
+    target.vectorRegisters = vectorRegisters;
+    // 512-bit vectors are x86 AVX-512 (vectorShapeFor), which has vpermps.
+    target.permuteTable = vectorBits == 512;
+    for (linalg::GenericOp op : generics) {
+      qmlir::WeightOnlyMatmul matmul = *qmlir::matchWeightOnly(op);
+      auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+      if (fill && (fill.getDpsInits()[0] != matmul.out ||
+                   !matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat())))
+        fill = nullptr;
+      OpBuilder b(op);
+      if (failed(qmlir::lowerWeightOnly(b, op.getLoc(), matmul, target,
+                                        /*zeroInit=*/fill != nullptr)))
+        continue;
+      op->erase();
+      if (fill)
+        fill->erase();
+    }
+  }
+
   void runOnOperation() override {
     if (vectorBits < 32 || vectorBits % 32 != 0) {
       getOperation().emitError("vector-bits must be a multiple of 32");
       return signalPassFailure();
     }
     lowerPackedInt8Ops();
+    lowerWeightOnlyOps();
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics())

@@ -31,7 +31,15 @@ struct ConstantLowering : OpConversionPattern<q::ConstantOp> {
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Attribute value = op.getValue();
     TypedAttr converted;
-    if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    unsigned width = op.getType().getElementType().getIntOrFloatBitWidth();
+    if (auto dense = dyn_cast<DenseElementsAttr>(value); dense && width < 8) {
+      // 4-bit values are held in i8 below q, extended as their type says.
+      bool isSigned = !op.getType().getElementType().isUnsignedInteger();
+      SmallVector<APInt> values;
+      for (const APInt &v : dense.getValues<APInt>())
+        values.push_back(isSigned ? v.sext(8) : v.zext(8));
+      converted = DenseElementsAttr::get(type, values);
+    } else if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
       converted = dense.getType() == type ? dense
                                           : dense.bitcast(type.getElementType());
     } else if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {

@@ -6,6 +6,7 @@
 
 #include "LinalgBuilders.h"
 #include "qmlir/Conversion/QToLinalg/PackedInt8.h"
+#include "qmlir/Conversion/QToLinalg/WeightOnly.h"
 #include "qmlir/Dialect/Q/IR/QConstants.h"
 #include "qmlir/Dialect/Q/IR/QOps.h"
 
@@ -140,11 +141,183 @@ static Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
       .getResult(0);
 }
 
+/// A weight read through a dequantization of constants, as the weight-only
+/// kernels take it: unsigned codes [N, K] row-major, f32 scales and zero
+/// points (empty: none) [N, ceil(K/group)], a codebook table (empty: the
+/// codes are the values).
+struct WeightOnlyWeight {
+  int64_t n = 0, k = 0, bits = 4, group = 0;
+  std::vector<int64_t> codes;
+  std::vector<float> scales, zeroPoints;
+  SmallVector<float> table;
+  std::string name;
+};
+
+/// The blob name a q constant derives its packed copies' names from.
+static std::string blobNameOf(Value v, StringRef fallback) {
+  if (auto cst = v.getDefiningOp<q::ConstantOp>())
+    if (auto res = dyn_cast<DenseResourceElementsAttr>(cst.getValue()))
+      return res.getRawHandle().getKey().str();
+  return fallback.str();
+}
+
+/// `weight` (a matmul's B: [K, N], or [N, K] when `transposed`) when it is
+/// a q.dequantize_linear of constant 4- or 8-bit codes per block along K,
+/// per output channel or per tensor, or a q.dequantize_codebook along K.
+static std::optional<WeightOnlyWeight> readWeightOnly(Value weight,
+                                                      bool transposed) {
+  auto type = dyn_cast<RankedTensorType>(weight.getType());
+  if (!type || type.getRank() != 2 || !type.getElementType().isF32())
+    return std::nullopt;
+  WeightOnlyWeight w;
+  int64_t kAxis = transposed ? 1 : 0;
+  w.k = type.getDimSize(kAxis);
+  w.n = type.getDimSize(1 - kAxis);
+  std::optional<std::vector<int64_t>> codes;
+  std::optional<std::vector<float>> scales;
+  std::optional<std::vector<int64_t>> zps;
+  int64_t offset = 0; // added to codes (and zero points) to make them unsigned
+  bool perChannel = false, perTensor = false;
+  if (auto dq = weight.getDefiningOp<q::DequantizeLinearOp>()) {
+    Type elem = dq.getInput().getType().getElementType();
+    unsigned width = elem.getIntOrFloatBitWidth();
+    if (width != 4 && width != 8)
+      return std::nullopt;
+    w.bits = width;
+    if (!elem.isUnsignedInteger())
+      offset = int64_t(1) << (width - 1);
+    codes = q::readIntConstant(dq.getInput());
+    scales = q::readF32Constant(dq.getScale());
+    if (dq.getZeroPoint()) {
+      zps = q::readIntConstant(dq.getZeroPoint());
+      if (!zps)
+        return std::nullopt;
+    }
+    int64_t scaleCount = cast<RankedTensorType>(dq.getScale().getType())
+                             .getNumElements();
+    if (std::optional<uint64_t> block = dq.getBlockSize()) {
+      if (dq.getAxis() != static_cast<uint64_t>(kAxis))
+        return std::nullopt;
+      w.group = *block;
+    } else if (scaleCount == 1) {
+      perTensor = true;
+      w.group = w.k;
+    } else if (dq.getAxis() == static_cast<uint64_t>(1 - kAxis)) {
+      perChannel = true;
+      w.group = w.k;
+    } else {
+      return std::nullopt;
+    }
+    w.name = blobNameOf(dq.getInput(), "weight");
+  } else if (auto cb = weight.getDefiningOp<q::DequantizeCodebookOp>()) {
+    auto codebook = cast<q::CodebookType>(cb.getCodebook());
+    if (cb.getAxis() != static_cast<uint64_t>(kAxis) ||
+        codebook.getStorageType().getWidth() != 4)
+      return std::nullopt;
+    w.bits = 4;
+    w.group = codebook.getBlockSize();
+    for (double v : codebook.getValues())
+      w.table.push_back(static_cast<float>(v));
+    codes = q::readIntConstant(cb.getCodes());
+    scales = q::readF32Constant(cb.getAbsmax());
+    w.name = blobNameOf(cb.getCodes(), "weight");
+  } else {
+    return std::nullopt;
+  }
+  if (!codes || !scales)
+    return std::nullopt;
+  int64_t groups = llvm::divideCeil(w.k, w.group);
+  // Codes as [N, K]; parameters as [N, groups].
+  w.codes.assign(w.n * w.k, 0);
+  for (int64_t i = 0; i < w.k; ++i)
+    for (int64_t j = 0; j < w.n; ++j)
+      w.codes[j * w.k + i] =
+          (*codes)[transposed ? j * w.k + i : i * w.n + j] + offset;
+  auto paramAt = [&](int64_t j, int64_t g) -> int64_t {
+    if (perTensor)
+      return 0;
+    if (perChannel)
+      return j;
+    return transposed ? j * groups + g : g * w.n + j;
+  };
+  w.scales.assign(w.n * groups, 0.0f);
+  bool anyZp = offset != 0 || (zps && llvm::any_of(*zps, [](int64_t v) {
+                                 return v != 0;
+                               }));
+  if (anyZp)
+    w.zeroPoints.assign(w.n * groups, 0.0f);
+  for (int64_t j = 0; j < w.n; ++j)
+    for (int64_t g = 0; g < groups; ++g) {
+      w.scales[j * groups + g] = (*scales)[paramAt(j, g)];
+      if (anyZp)
+        w.zeroPoints[j * groups + g] = static_cast<float>(
+            (zps ? (*zps)[zps->size() == 1 ? 0 : paramAt(j, g)] : 0) +
+            offset);
+    }
+  return w;
+}
+
+/// lhs [..., K] times the weight-only `weight` into `type` ([..., N]) on
+/// the weight-only kernels (WeightOnly.h); failure when `weight` is not one.
+static FailureOr<Value> buildWeightOnlyProduct(OpBuilder &b, Location loc,
+                                               Value lhs, Value weight,
+                                               bool transposed,
+                                               RankedTensorType type) {
+  auto lhsType = dyn_cast<RankedTensorType>(lhs.getType());
+  if (!lhsType || lhsType.getRank() < 2 || !lhsType.hasStaticShape() ||
+      !type.getElementType().isF32())
+    return failure();
+  std::optional<WeightOnlyWeight> w = readWeightOnly(weight, transposed);
+  if (!w || lhsType.getShape().back() != w->k)
+    return failure();
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  int64_t groups = llvm::divideCeil(w->k, w->group);
+  int64_t m = lhsType.getNumElements() / w->k;
+  Value packed = q::buildIntConstant(
+      b, loc,
+      RankedTensorType::get(weightOnlyPackedShape(w->bits, w->k, w->n), i8),
+      llvm::to_vector_of<int64_t>(
+          packWeightOnly(w->codes, w->bits, w->k, w->n)),
+      w->name + "_packed");
+  auto paramType = RankedTensorType::get({w->n, groups}, f32);
+  Value scale =
+      q::buildF32Constant(b, loc, paramType, w->scales, w->name + "_scales");
+  Value zp;
+  if (!w->zeroPoints.empty())
+    zp = q::buildF32Constant(b, loc, paramType, w->zeroPoints,
+                             w->name + "_zero_points");
+  Value a = lhs;
+  if (lhsType.getRank() > 2)
+    a = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({m, w->k}, f32), a,
+        SmallVector<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, lhsType.getRank() - 1)),
+            {lhsType.getRank() - 1}});
+  auto outType = RankedTensorType::get({m, w->n}, f32);
+  Value acc = buildWeightOnlyMatmul(
+      b, loc, a, packed, scale, zp, w->table, w->bits, w->group,
+      buildFilled(b, loc, outType, b.getF32FloatAttr(0.0f)));
+  if (type.getRank() > 2)
+    return Value(tensor::ExpandShapeOp::create(
+        b, loc, type, acc,
+        SmallVector<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, type.getRank() - 1)),
+            {type.getRank() - 1}}));
+  return acc;
+}
+
 struct MatMulLowering : OpConversionPattern<q::MatMulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(q::MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Value> weightOnly =
+        buildWeightOnlyProduct(rewriter, op.getLoc(), adaptor.getLhs(),
+                               op.getRhs(), /*transposed=*/false, op.getType());
+    if (succeeded(weightOnly)) {
+      rewriter.replaceOp(op, *weightOnly);
+      return success();
+    }
     rewriter.replaceOp(op, buildMatmul(rewriter, op.getLoc(), adaptor.getLhs(),
                                        adaptor.getRhs(), op.getType()));
     return success();
@@ -162,7 +335,14 @@ struct GemmLowering : OpConversionPattern<q::GemmOp> {
     Type elem = type.getElementType();
     Value zero = buildFilled(rewriter, loc, type, rewriter.getZeroAttr(elem));
     Value product;
-    if (!op.getTransA() && !op.getTransB()) {
+    FailureOr<Value> weightOnly =
+        op.getTransA()
+            ? FailureOr<Value>(failure())
+            : buildWeightOnlyProduct(rewriter, loc, adaptor.getA(), op.getB(),
+                                     op.getTransB(), type);
+    if (succeeded(weightOnly)) {
+      product = *weightOnly;
+    } else if (!op.getTransA() && !op.getTransB()) {
       product = linalg::MatmulOp::create(
                     rewriter, loc,
                     ValueRange{adaptor.getA(), adaptor.getB()}, zero)

@@ -20,11 +20,15 @@ namespace qmlir {
 
 using namespace mlir;
 
+/// The element type of a q tensor below q: quantized types become their
+/// storage, integers signless, and 4-bit integers are held in i8 (the
+/// weight-only kernels pack 4-bit weights into nibbles themselves).
 static Type signlessElement(Type elem) {
   if (auto q = dyn_cast<quant::QuantizedType>(elem))
     elem = q.getStorageType();
-  if (auto it = dyn_cast<IntegerType>(elem); it && !it.isSignless())
-    return IntegerType::get(it.getContext(), it.getWidth());
+  if (auto it = dyn_cast<IntegerType>(elem);
+      it && (!it.isSignless() || it.getWidth() < 8))
+    return IntegerType::get(it.getContext(), std::max(8u, it.getWidth()));
   return elem;
 }
 

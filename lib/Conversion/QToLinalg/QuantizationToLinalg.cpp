@@ -390,10 +390,20 @@ struct StorageCastLowering : OpConversionPattern<q::StorageCastOp> {
 };
 
 /// The map of a scale, multiplier or zero point of the *_linear ops: its one
-/// element, or the index along `axis`.
+/// element, the index along `axis`, or with `blockSize` the input's index
+/// with `axis`'s divided by the block size.
 static AffineMap paramMap(MLIRContext *ctx, int64_t rank, Value param,
-                          std::optional<uint64_t> axis) {
+                          std::optional<uint64_t> axis,
+                          std::optional<uint64_t> blockSize) {
   auto type = cast<RankedTensorType>(param.getType());
+  if (blockSize) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(d == static_cast<int64_t>(*axis)
+                          ? getAffineDimExpr(d, ctx).floorDiv(*blockSize)
+                          : getAffineDimExpr(d, ctx));
+    return AffineMap::get(rank, 0, exprs, ctx);
+  }
   if (type.getRank() == 0)
     return AffineMap::get(rank, 0, ctx);
   if (type.getNumElements() == 1 || !axis)
@@ -401,12 +411,15 @@ static AffineMap paramMap(MLIRContext *ctx, int64_t rank, Value param,
   return AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx), ctx);
 }
 
-/// An element-wise generic over `type` reading `input` and the per-tensor or
-/// per-axis `params` (null ones are left out of the body's arguments).
+/// An element-wise generic over `type` reading `input` and the per-tensor,
+/// per-axis or blocked `params` (null ones are left out of the body's
+/// arguments).
 static Value linearQuantElementwise(OpBuilder &b, Location loc,
                                     RankedTensorType type, Value input,
                                     ArrayRef<Value> params,
-                                    std::optional<uint64_t> axis, BodyFn body) {
+                                    std::optional<uint64_t> axis,
+                                    std::optional<uint64_t> blockSize,
+                                    BodyFn body) {
   MLIRContext *ctx = b.getContext();
   int64_t rank = type.getRank();
   SmallVector<Value> inputs = {input};
@@ -415,7 +428,7 @@ static Value linearQuantElementwise(OpBuilder &b, Location loc,
     if (!p)
       continue;
     inputs.push_back(p);
-    maps.push_back(paramMap(ctx, rank, p, axis));
+    maps.push_back(paramMap(ctx, rank, p, axis, blockSize));
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
   Value init =
@@ -429,7 +442,7 @@ static Value linearQuantElementwise(OpBuilder &b, Location loc,
       .getResult(0);
 }
 
-/// The saturation range of an 8-bit q-level integer type (`ui8` or `i8`).
+/// The saturation range of a q-level integer type (`ui8`, `i8`, `ui4`, `i4`).
 static std::pair<int64_t, int64_t> intRange(Type qElem) {
   unsigned width = qElem.getIntOrFloatBitWidth();
   if (qElem.isUnsignedInteger())
@@ -453,7 +466,7 @@ struct QuantizeLinearLowering : OpConversionPattern<q::QuantizeLinearOp> {
     Value r = linearQuantElementwise(
         rewriter, op.getLoc(), type, adaptor.getInput(),
         {adaptor.getScale(), adaptor.getZeroPoint()}, op.getAxis(),
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        op.getBlockSize(), [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = intInput
                         ? arith::SIToFPOp::create(b, l, b.getF32Type(), args[0])
                         : args[0];
@@ -479,7 +492,7 @@ struct DequantizeLinearLowering : OpConversionPattern<q::DequantizeLinearOp> {
     Value r = linearQuantElementwise(
         rewriter, op.getLoc(), op.getType(), adaptor.getInput(),
         {adaptor.getScale(), adaptor.getZeroPoint()}, op.getAxis(),
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        op.getBlockSize(), [&](OpBuilder &b, Location l, ValueRange args) {
           // x - zp exactly, in i32 (as ONNX Runtime), then one f32 product.
           Type i32 = b.getI32Type();
           auto toI32 = [&](Value v) -> Value {
@@ -515,13 +528,42 @@ struct RequantizeLinearLowering : OpConversionPattern<q::RequantizeLinearOp> {
     Value r = linearQuantElementwise(
         rewriter, op.getLoc(), type, adaptor.getInput(),
         {adaptor.getMultiplier(), adaptor.getZeroPoint()}, op.getAxis(),
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        std::nullopt, [&](OpBuilder &b, Location l, ValueRange args) {
           Value f = arith::SIToFPOp::create(b, l, b.getF32Type(), args[0]);
           Value v = arith::MulFOp::create(b, l, f, args[1]);
           Value zp = hasZp ? storageToF32(b, l, args[2], isSigned)
                            : scalarConstant(b, l, b.getF32Type(), 0.0);
           v = roundShiftClamp(b, l, v, zp, qmin, qmax);
           return floatToStorage(b, l, v, storage, isSigned);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct DequantizeCodebookLowering
+    : OpConversionPattern<q::DequantizeCodebookOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(q::DequantizeCodebookOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto codebook = cast<q::CodebookType>(op.getCodebook());
+    Location loc = op.getLoc();
+    SmallVector<float> values(codebook.getValues().begin(),
+                              codebook.getValues().end());
+    auto tableType = RankedTensorType::get(
+        {static_cast<int64_t>(values.size())}, rewriter.getF32Type());
+    Value table = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(tableType, ArrayRef(values)));
+    Value r = linearQuantElementwise(
+        rewriter, loc, op.getType(), adaptor.getCodes(), {adaptor.getAbsmax()},
+        op.getAxis(), static_cast<uint64_t>(codebook.getBlockSize()),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          // Codes are unsigned indices, held in i8 below q.
+          Value i = arith::ExtUIOp::create(b, l, b.getI32Type(), args[0]);
+          i = arith::IndexCastUIOp::create(b, l, b.getIndexType(), i);
+          Value v = tensor::ExtractOp::create(b, l, table, i);
+          return arith::MulFOp::create(b, l, v, args[1]);
         });
     rewriter.replaceOp(op, r);
     return success();
@@ -535,5 +577,5 @@ void qmlir::lowering::populateQuantizationPatterns(
   patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
                FakeQuantLowering, DynamicQuantizeLowering, StorageCastLowering,
                QuantizeLinearLowering, DequantizeLinearLowering,
-               RequantizeLinearLowering>(converter, patterns.getContext());
+               RequantizeLinearLowering, DequantizeCodebookLowering>(converter, patterns.getContext());
 }

@@ -20,6 +20,11 @@ using namespace mlir;
 static constexpr int64_t kSmallConstantElements = 16;
 static constexpr size_t kResourceAlignment = 64;
 
+/// Bytes per element of an integer blob: 4-bit values take a byte each
+/// (sign- or zero-extended as their type says); weight packing into nibbles
+/// is the kernels' business, not the constants'.
+static size_t elementBytes(unsigned width) { return width < 8 ? 1 : width / 8; }
+
 std::optional<std::vector<float>> qmlir::q::readF32Elements(Attribute attr) {
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr)) {
     if (!dense.getElementType().isF32())
@@ -69,7 +74,8 @@ std::optional<std::vector<int64_t>> qmlir::q::readIntConstant(Value value) {
     isSigned = !elem.isUnsignedInteger();
   }
   auto intType = dyn_cast<IntegerType>(elem);
-  if (!intType || intType.getWidth() % 8 != 0 || intType.getWidth() > 64)
+  if (!intType || (intType.getWidth() % 8 != 0 && intType.getWidth() != 4) ||
+      intType.getWidth() > 64)
     return std::nullopt;
   unsigned width = intType.getWidth();
   auto extend = [&](const APInt &v) {
@@ -91,7 +97,7 @@ std::optional<std::vector<int64_t>> qmlir::q::readIntConstant(Value value) {
     if (!blob)
       return std::nullopt;
     ArrayRef<char> bytes = blob->getData();
-    size_t size = width / 8;
+    size_t size = elementBytes(width);
     if (static_cast<int64_t>(bytes.size()) !=
         type.getNumElements() * static_cast<int64_t>(size))
       return std::nullopt;
@@ -99,7 +105,8 @@ std::optional<std::vector<int64_t>> qmlir::q::readIntConstant(Value value) {
     for (size_t i = 0; i < out.size(); ++i) {
       uint64_t raw = 0;
       std::memcpy(&raw, bytes.data() + i * size, size); // little-endian
-      out[i] = extend(APInt(width, raw));
+      out[i] = extend(APInt(width, raw, /*isSigned=*/false,
+                            /*implicitTrunc=*/true));
     }
     return out;
   }
@@ -137,10 +144,11 @@ Value qmlir::q::buildIntConstant(OpBuilder &b, Location loc,
                              /*isSigned=*/true, /*implicitTrunc=*/true));
     attr = DenseElementsAttr::get(storageType, values);
   } else {
-    std::vector<char> bytes(data.size() * (width / 8));
+    size_t size = elementBytes(width);
+    std::vector<char> bytes(data.size() * size);
     for (size_t i = 0; i < data.size(); ++i) {
       uint64_t v = static_cast<uint64_t>(data[i]);
-      std::memcpy(bytes.data() + i * (width / 8), &v, width / 8);
+      std::memcpy(bytes.data() + i * size, &v, size); // little-endian
     }
     AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         ArrayRef<char>(bytes.data(), bytes.size()), kResourceAlignment);

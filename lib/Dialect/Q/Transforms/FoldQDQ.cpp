@@ -382,7 +382,8 @@ struct FoldQDQIntoFloatOutput : RewritePattern {
         RankedTensorType::get({m->channels}, rewriter.getF32Type()), scales,
         "output_scale");
     rewriter.replaceOpWithNewOp<q::DequantizeLinearOp>(
-        op, outType, acc, s, Value(), rewriter.getI64IntegerAttr(m->outAxis));
+        op, outType, acc, s, Value(), rewriter.getI64IntegerAttr(m->outAxis),
+        IntegerAttr());
     return success();
   }
 };

@@ -185,7 +185,8 @@ static LogicalResult importQuantizeLinear(NodeImporter &n) {
   }
   n.setOutput(0,
               q::QuantizeLinearOp::create(n.b(), loc, type, x, p->scale,
-                                          p->zeroPoint, axisAttr(n, p->axis)));
+                                          p->zeroPoint, axisAttr(n, p->axis),
+                                          IntegerAttr()));
   return success();
 }
 
@@ -207,7 +208,8 @@ static LogicalResult importDequantizeLinear(NodeImporter &n) {
   }
   n.setOutput(0, q::DequantizeLinearOp::create(n.b(), loc, type, x, p->scale,
                                                p->zeroPoint,
-                                               axisAttr(n, p->axis)));
+                                               axisAttr(n, p->axis),
+                                               IntegerAttr()));
   return success();
 }
 

@@ -94,9 +94,9 @@ func.func @requantize_linear_multiplier(%x: tensor<1x4x2xi32>, %m: tensor<2xf32>
 
 // -----
 
-// ODS: results are 8-bit (ONNX's int8 and uint8).
+// ODS: results are 8- or 4-bit (ONNX's int8, uint8, int4 and uint4).
 func.func @quantize_linear_i16(%x: tensor<4xf32>, %s: tensor<f32>) {
-  // expected-error @+1 {{'q.quantize_linear' op result #0 must be statically shaped tensor of 8-bit signless integer or 8-bit unsigned integer values}}
+  // expected-error @+1 {{'q.quantize_linear' op result #0 must be statically shaped tensor of 4-bit signless integer or 4-bit unsigned integer or 8-bit signless integer or 8-bit unsigned integer values}}
   %0 = q.quantize_linear %x, %s : (tensor<4xf32>, tensor<f32>) -> tensor<4xi16>
   return
 }
@@ -252,5 +252,69 @@ func.func @conv_integer_window(%x: tensor<1x4x2xui8>, %w: tensor<2x4x3xui8>) {
 func.func @conv_integer_result(%x: tensor<1x4x5xui8>, %w: tensor<2x4x3xui8>) {
   // expected-error @+1 {{'q.conv_integer' op result shape [1x2x5] differs from the expected [1x2x3]}}
   %0 = q.conv_integer %x, %w {dilations = array<i64: 1>, group = 1 : i64, pads = array<i64: 0, 0>, strides = array<i64: 1>} : (tensor<1x4x5xui8>, tensor<2x4x3xui8>) -> tensor<1x2x5xi32>
+  return
+}
+
+// -----
+
+func.func @blocked_scale_shape(%x: tensor<64x8xi4>, %s: tensor<3x8xf32>) {
+  // expected-error @+1 {{'q.dequantize_linear' op scale of blocks of 32 along dimension 0 must have shape [2x8], got 'tensor<3x8xf32>'}}
+  %0 = q.dequantize_linear %x, %s {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xi4>, tensor<3x8xf32>) -> tensor<64x8xf32>
+  return
+}
+
+// -----
+
+func.func @blocked_zero_point_shape(%x: tensor<64x8xui4>, %s: tensor<2x8xf32>, %z: tensor<8xui4>) {
+  // expected-error @+1 {{'q.dequantize_linear' op zero point of blocks of 32 along dimension 0 must have shape [2x8], got 'tensor<8xui4>'}}
+  %0 = q.dequantize_linear %x, %s, %z {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xui4>, tensor<2x8xf32>, tensor<8xui4>) -> tensor<64x8xf32>
+  return
+}
+
+// -----
+
+func.func @block_without_axis(%x: tensor<64x8xf32>, %s: tensor<2x8xf32>) {
+  // expected-error @+1 {{'q.quantize_linear' op block_size needs an axis}}
+  %0 = q.quantize_linear %x, %s {block_size = 32 : i64} : (tensor<64x8xf32>, tensor<2x8xf32>) -> tensor<64x8xi4>
+  return
+}
+
+// -----
+
+func.func @block_size_positive(%x: tensor<64x8xi4>, %s: tensor<2x8xf32>) {
+  // expected-error @+1 {{'q.dequantize_linear' op attribute 'block_size' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %0 = q.dequantize_linear %x, %s {axis = 0 : i64, block_size = 0 : i64} : (tensor<64x8xi4>, tensor<2x8xf32>) -> tensor<64x8xf32>
+  return
+}
+
+// -----
+
+func.func @codebook_absmax_shape(%c: tensor<64x8xui4>, %a: tensor<2x8xf32>) {
+  // expected-error @+1 {{'q.dequantize_codebook' op absmax of blocks of 64 along dimension 0 must have shape [1x8], got 'tensor<2x8xf32>'}}
+  %0 = q.dequantize_codebook %c, %a {axis = 0 : i64, codebook = !q.codebook<nf4, i4:f32, block = 64>} : (tensor<64x8xui4>, tensor<2x8xf32>) -> tensor<64x8xf32>
+  return
+}
+
+// -----
+
+func.func @codebook_codes_width(%c: tensor<64x8xui8>, %a: tensor<1x8xf32>) {
+  // expected-error @+1 {{'q.dequantize_codebook' op codes of type 'ui8' do not index the 16-entry table of '!q.codebook<nf4, i4:f32, block = 64>'}}
+  %0 = q.dequantize_codebook %c, %a {axis = 0 : i64, codebook = !q.codebook<nf4, i4:f32, block = 64>} : (tensor<64x8xui8>, tensor<1x8xf32>) -> tensor<64x8xf32>
+  return
+}
+
+// -----
+
+func.func @codebook_shapes(%c: tensor<64x8xui4>, %a: tensor<1x8xf32>) {
+  // expected-error @+1 {{'q.dequantize_codebook' op codes and output shapes differ: [64x8] vs [64x4]}}
+  %0 = q.dequantize_codebook %c, %a {axis = 0 : i64, codebook = !q.codebook<nf4, i4:f32, block = 64>} : (tensor<64x8xui4>, tensor<1x8xf32>) -> tensor<64x4xf32>
+  return
+}
+
+// -----
+
+func.func @codebook_axis(%c: tensor<64x8xui4>, %a: tensor<1x8xf32>) {
+  // expected-error @+1 {{'q.dequantize_codebook' op axis 2 out of range for rank 2}}
+  %0 = q.dequantize_codebook %c, %a {axis = 2 : i64, codebook = !q.codebook<nf4, i4:f32, block = 64>} : (tensor<64x8xui4>, tensor<1x8xf32>) -> tensor<64x8xf32>
   return
 }

@@ -74,3 +74,18 @@ func.func @conv_integer(%x: tensor<1x4x5x5xui8>, %w: tensor<6x2x3x3xi8>, %xzp: t
   %1 = q.conv_integer %x, %w {dilations = array<i64: 1, 1>, group = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x5x5xui8>, tensor<6x2x3x3xi8>) -> tensor<1x6x2x2xi32>
   return %0, %1 : tensor<1x6x5x5xi32>, tensor<1x6x2x2xi32>
 }
+
+// Blocked and 4-bit forms (ONNX opset 21) and codebook dequantization.
+// CHECK-LABEL: func.func @blocked_and_codebook
+// CHECK-SAME: (%[[W4:.*]]: tensor<64x8xi4>, %[[S4:.*]]: tensor<2x8xf32>, %[[U4:.*]]: tensor<64x8xui4>, %[[Z4:.*]]: tensor<2x8xui4>, %[[C:.*]]: tensor<64x8xui4>, %[[A:.*]]: tensor<1x8xf32>, %[[X:.*]]: tensor<64x8xf32>)
+func.func @blocked_and_codebook(%w4: tensor<64x8xi4>, %s4: tensor<2x8xf32>, %u4: tensor<64x8xui4>, %z4: tensor<2x8xui4>, %c: tensor<64x8xui4>, %a: tensor<1x8xf32>, %x: tensor<64x8xf32>) -> (tensor<64x8xf32>, tensor<64x8xf32>, tensor<64x8xf32>, tensor<64x8xi4>) {
+  // CHECK: q.dequantize_linear %[[W4]], %[[S4]] {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xi4>, tensor<2x8xf32>) -> tensor<64x8xf32>
+  %0 = q.dequantize_linear %w4, %s4 {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xi4>, tensor<2x8xf32>) -> tensor<64x8xf32>
+  // CHECK: q.dequantize_linear %[[U4]], %[[S4]], %[[Z4]] {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xui4>, tensor<2x8xf32>, tensor<2x8xui4>) -> tensor<64x8xf32>
+  %1 = q.dequantize_linear %u4, %s4, %z4 {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xui4>, tensor<2x8xf32>, tensor<2x8xui4>) -> tensor<64x8xf32>
+  // CHECK: q.dequantize_codebook %[[C]], %[[A]] {axis = 0 : i64, codebook = !q.codebook<nf4, i4:f32, block = 64>} : (tensor<64x8xui4>, tensor<1x8xf32>) -> tensor<64x8xf32>
+  %2 = q.dequantize_codebook %c, %a {axis = 0 : i64, codebook = !q.codebook<nf4, i4:f32, block = 64>} : (tensor<64x8xui4>, tensor<1x8xf32>) -> tensor<64x8xf32>
+  // CHECK: q.quantize_linear %[[X]], %[[S4]] {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xf32>, tensor<2x8xf32>) -> tensor<64x8xi4>
+  %3 = q.quantize_linear %x, %s4 {axis = 0 : i64, block_size = 32 : i64} : (tensor<64x8xf32>, tensor<2x8xf32>) -> tensor<64x8xi4>
+  return %0, %1, %2, %3 : tensor<64x8xf32>, tensor<64x8xf32>, tensor<64x8xf32>, tensor<64x8xi4>
+}

@@ -36,7 +36,8 @@ mlir::Value buildF32Constant(mlir::OpBuilder &b, mlir::Location loc,
 
 /// A `q.constant` of `type` (any integer element type; `ui8` stored as the
 /// same bits) holding `data` narrowed to the element width, dense when
-/// small, else a dense_resource blob named `name`.
+/// small, else a dense_resource blob named `name` (4-bit values take a byte
+/// each in the blob, extended as their type says).
 mlir::Value buildIntConstant(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType type,
                              llvm::ArrayRef<int64_t> data,

@@ -146,6 +146,8 @@ def Q_DynamicQuantizeOp : Q_Op<"dynamic_quantize", [Pure]> {
 
 // ONNX's 8-bit tensors: int8 is signless `i8`, uint8 is `ui8`.
 def Q_Int8Tensor : StaticShapeTensorOf<[I8, UI8]>;
+// ... and its 4-bit ones (opset 21): int4 is `i4`, uint4 is `ui4`.
+def Q_IntNTensor : StaticShapeTensorOf<[I<4>, UI<4>, I8, UI8]>;
 def Q_I32Tensor : StaticShapeTensorOf<[I32]>;
 
 def Q_StorageCastOp : Q_Op<"storage_cast", [Pure]> {
@@ -182,20 +184,28 @@ def Q_QuantizeLinearOp : Q_Op<"quantize_linear", [Pure]> {
 
     `scale` and `zero_point` are each per tensor (one element: 0-d or
     `[1]`) or, when `axis` is set, 1-D with one value per index along
-    `axis` of the input. This is the form of ONNX QuantizeLinear when its
-    scale or zero point are not constants; with constants the importer
-    builds `q.quantize` to a `!quant.uniform` type instead.
+    `axis` of the input. With `block_size` too (ONNX opset 21 blocked
+    quantization) they have the input's rank and shape except along `axis`,
+    where they have `ceil(dim / block_size)` entries: element `i` along
+    `axis` uses entry `i floordiv block_size`. The result may be 4-bit
+    (`i4`: [-8, 7], `ui4`: [0, 15]). This is the form of ONNX QuantizeLinear
+    when its scale or zero point are not constants, or are blocked or
+    4-bit; with per-tensor or per-axis constants the importer builds
+    `q.quantize` to a `!quant.uniform` type instead.
 
     ```mlir
     %y = q.quantize_linear %x, %s, %zp : (tensor<6xf32>, tensor<f32>, tensor<ui8>) -> tensor<6xui8>
     %ya = q.quantize_linear %x4, %sa, %zpa {axis = 1 : i64}
         : (tensor<1x3x2xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<1x3x2xi8>
+    %yb = q.quantize_linear %w, %sb {axis = 0 : i64, block_size = 32 : i64}
+        : (tensor<64x8xf32>, tensor<2x8xf32>) -> tensor<64x8xi4>
     ```
   }];
   let arguments = (ins StaticShapeTensorOf<[F32, I32]>:$input,
-                   Q_F32Tensor:$scale, Optional<Q_Int8Tensor>:$zero_point,
-                   OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$axis);
-  let results = (outs Q_Int8Tensor:$output);
+                   Q_F32Tensor:$scale, Optional<Q_IntNTensor>:$zero_point,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$axis,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$block_size);
+  let results = (outs Q_IntNTensor:$output);
   let assemblyFormat = [{
     $input `,` $scale (`,` $zero_point^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -207,19 +217,26 @@ def Q_DequantizeLinearOp : Q_Op<"dequantize_linear", [Pure]> {
   let description = [{
     `y = (x - zero_point) * scale`, the subtraction exact in i32 and the
     product in f32. Without `zero_point` it is 0 (an `i32` input has no
-    zero point in ONNX). `scale` and `zero_point` are per tensor or per
-    axis as for `q.quantize_linear`. With constant scale and zero point the
-    importer builds `q.dequantize` of a `!quant.uniform` type instead.
+    zero point in ONNX). `scale` and `zero_point` are per tensor, per axis
+    or per block along `axis` (`block_size`) as for `q.quantize_linear`;
+    the input may be 4-bit. With constant per-tensor or per-axis scale and
+    zero point the importer builds `q.dequantize` of a `!quant.uniform`
+    type instead. Blocked 4-bit weights in this form are what weight-only
+    quantization (`q-quantize{mode=weight-only}`) writes and what ONNX
+    Runtime's MatMulNBits imports as.
 
     ```mlir
     %y = q.dequantize_linear %x, %s, %zp {axis = 1 : i64}
         : (tensor<1x3x2xui8>, tensor<3xf32>, tensor<3xui8>) -> tensor<1x3x2xf32>
+    %w = q.dequantize_linear %q4, %s4 {axis = 0 : i64, block_size = 128 : i64}
+        : (tensor<256x64xi4>, tensor<2x64xf32>) -> tensor<256x64xf32>
     ```
   }];
-  let arguments = (ins StaticShapeTensorOf<[I8, UI8, I32]>:$input,
+  let arguments = (ins StaticShapeTensorOf<[I<4>, UI<4>, I8, UI8, I32]>:$input,
                    Q_F32Tensor:$scale,
-                   Optional<StaticShapeTensorOf<[I8, UI8, I32]>>:$zero_point,
-                   OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$axis);
+                   Optional<StaticShapeTensorOf<[I<4>, UI<4>, I8, UI8, I32]>>:$zero_point,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntNonNegative]>>:$axis,
+                   OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$block_size);
   let results = (outs Q_F32Tensor:$output);
   let assemblyFormat = [{
     $input `,` $scale (`,` $zero_point^)? attr-dict `:` functional-type(operands, results)
@@ -249,6 +266,34 @@ def Q_RequantizeLinearOp : Q_Op<"requantize_linear", [Pure]> {
   let results = (outs Q_Int8Tensor:$output);
   let assemblyFormat = [{
     $input `,` $multiplier (`,` $zero_point^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Q_DequantizeCodebookOp : Q_Op<"dequantize_codebook", [Pure]> {
+  let summary = "table lookup dequantization of NF4/FP4 codes (QLoRA)";
+  let description = [{
+    `y = table[code] * absmax[block]` per element, the `table` and block
+    size those of the `codebook` type (`!q.codebook`, e.g. QLoRA's NF4 with
+    blocks of 64). Blocks run along `axis` (a weight's contraction
+    dimension): element `i` along `axis` uses `absmax` entry
+    `i floordiv block`, so `absmax` has the shape of `codes` except
+    `ceil(dim / block)` along `axis`. Codes are unsigned indices of the
+    codebook's storage width (`ui4` for 4-bit tables).
+
+    ```mlir
+    %w = q.dequantize_codebook %codes, %absmax {axis = 0 : i64,
+            codebook = !q.codebook<nf4, i4:f32, block = 64>}
+        : (tensor<256x64xui4>, tensor<4x64xf32>) -> tensor<256x64xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[UI<4>, UI8]>:$codes,
+                   Q_F32Tensor:$absmax,
+                   ConfinedAttr<I64Attr, [IntNonNegative]>:$axis,
+                   TypeAttrOf<Q_CodebookType>:$codebook);
+  let results = (outs Q_F32Tensor:$output);
+  let assemblyFormat = [{
+    $codes `,` $absmax attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }

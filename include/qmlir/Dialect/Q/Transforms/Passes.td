@@ -151,6 +151,64 @@ def QQuantize : Pass<"q-quantize", "mlir::func::FuncOp"> {
   ];
 }
 
+def QQuantizeWeights : Pass<"q-quantize-weights", "mlir::func::FuncOp"> {
+  let summary = "Weight-only quantization of matmuls: int8, int4 or NF4";
+  let description = [{
+    For each selected `q.matmul` and `q.gemm` whose weight (B) is a
+    constant f32 matrix, stores the weight in low precision and reads it
+    through a dequantization, in blocks along the contraction dimension K;
+    activations and accumulation stay f32 (the LLM decoding scheme: memory
+    traffic, not arithmetic, is what 4-bit weights save). Needs no
+    calibration.
+
+    - `weights=int8` or `int4`: `q.dequantize_linear` of an `i8`/`i4`
+      constant (`symmetric=true`: [-127, 127] / [-7, 7], no zero point) or a
+      `ui8`/`ui4` one with zero points (`symmetric=false`, the default:
+      each block's range extended to include 0, as ONNX Runtime's
+      compute_scale_zp), with one scale per block of `group-size` weights
+      along K (default 128; `group-size=0`: one per output channel);
+    - `weights=nf4`: `q.dequantize_codebook` of `ui4` codes into QLoRA's
+      NormalFloat table, with one f32 absmax per block of `group-size`
+      weights along K (default 64), each weight the nearest code of
+      w / absmax (bitsandbytes' quantize_4bit).
+
+    A gemm's weight keeps its layout (`trans_b` [N, K]: blocks along
+    dimension 1). The lowering packs these weights (two 4-bit codes per
+    byte) and dequantizes them in registers inside the matmul
+    (`convert-q-to-linalg`); `qopt --emit=onnx` writes int8/int4 as ONNX
+    opset-21 blocked DequantizeLinear.
+
+    `ops` selects `matmul` and/or `gemm` (default both), `exclude` lists
+    ONNX node names to keep in f32 (e.g. `lm_head`).
+
+    Before:
+    ```mlir
+    %y = q.matmul %x, %w : (tensor<1x256xf32>, tensor<256x64xf32>) -> tensor<1x64xf32>
+    ```
+    After (`weights=int4 symmetric=true`):
+    ```mlir
+    %wq = q.constant dense_resource<w.w_int4> : tensor<256x64xi8> : tensor<256x64xi4>
+    %s = q.constant dense_resource<w.w_scale> : tensor<2x64xf32> : tensor<2x64xf32>
+    %wd = q.dequantize_linear %wq, %s {axis = 0 : i64, block_size = 128 : i64}
+        : (tensor<256x64xi4>, tensor<2x64xf32>) -> tensor<256x64xf32>
+    %y = q.matmul %x, %wd : (tensor<1x256xf32>, tensor<256x64xf32>) -> tensor<1x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"weights", "weights", "std::string", /*default=*/"\"int4\"",
+           "Weight format: int8, int4 or nf4">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"-1",
+           "Weights per scale along K (default 128, nf4 64; 0: one scale "
+           "per output channel, int8/int4 only)">,
+    Option<"symmetric", "symmetric", "bool", /*default=*/"false",
+           "int8/int4: symmetric ranges, no zero points">,
+    ListOption<"ops", "ops", "std::string",
+               "Op kinds to quantize: matmul, gemm (default both)">,
+    ListOption<"exclude", "exclude", "std::string",
+               "ONNX node names to keep in f32">,
+  ];
+}
+
 def QCastFloat : Pass<"q-cast-float", "mlir::func::FuncOp"> {
   let summary = "f16 / bf16 scheme: 16-bit weights, rounded activations, f32 accumulation";
   let description = [{

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/AArch64TargetParser.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/TargetParser/X86TargetParser.h"
@@ -50,9 +51,10 @@ void qmlir::buildLinalgToLLVMPipeline(OpPassManager &pm,
     kernels.vectorBits = options.vectorBits ? options.vectorBits : host.bits;
     kernels.vectorRegisters =
         options.vectorRegisters ? options.vectorRegisters : host.registers;
-    kernels.vnni = options.int8Dot == Int8Dot::Host
-                       ? host.vnni
-                       : options.int8Dot == Int8Dot::VNNI;
+    Int8Dot dot =
+        options.int8Dot == Int8Dot::Host ? host.dot : options.int8Dot;
+    kernels.vnni = dot == Int8Dot::VNNI;
+    kernels.usdot = dot == Int8Dot::USDOT;
     pm.addNestedPass<func::FuncOp>(createQMicroKernels(kernels));
   }
   // Every buffer becomes a view into the caller's workspace: no malloc.
@@ -91,6 +93,23 @@ qmlir::VectorShape qmlir::vectorShapeFor(StringRef triple, StringRef cpu,
   if (t.isAArch64()) {
     shape.bits = 128; // NEON
     shape.registers = 32;
+    // The CPU's extensions (Armv8-A's without one), then the list's.
+    llvm::AArch64::ExtensionSet extensions;
+    if (std::optional<llvm::AArch64::CpuInfo> info =
+            llvm::AArch64::parseCpu(cpu.empty() ? "generic" : cpu))
+      extensions.addCPUDefaults(*info);
+    else
+      extensions.addArchDefaults(llvm::AArch64::ARMV8A);
+    for (StringRef f : features) {
+      f = f.trim();
+      if (f.size() < 2 || (f.front() != '+' && f.front() != '-'))
+        continue;
+      extensions.parseModifier(f.front() == '+'
+                                   ? f.drop_front().str()
+                                   : ("no" + f.drop_front()).str());
+    }
+    if (extensions.Enabled.test(llvm::AArch64::AEK_I8MM))
+      shape.dot = Int8Dot::USDOT;
     return shape;
   }
   if (!t.isX86())
@@ -114,11 +133,13 @@ qmlir::VectorShape qmlir::vectorShapeFor(StringRef triple, StringRef cpu,
   if (has("avx512f")) {
     shape.bits = 512;
     shape.registers = 32;
-    shape.vnni = has("avx512vnni");
+    shape.dot = has("avx512vnni") ? Int8Dot::VNNI : Int8Dot::None;
   } else if (has("avx")) {
     shape.bits = 256;
     shape.registers = 16;
-    shape.vnni = has("avxvnni") || (has("avx512vnni") && has("avx512vl"));
+    shape.dot = has("avxvnni") || (has("avx512vnni") && has("avx512vl"))
+                    ? Int8Dot::VNNI
+                    : Int8Dot::None;
   }
   return shape;
 }

@@ -380,7 +380,7 @@ int main(int argc, char **argv) {
                                      featureStrings);
   options.vectorBits = shape.bits;
   options.vectorRegisters = shape.registers;
-  options.int8Dot = shape.vnni ? Int8Dot::VNNI : Int8Dot::None;
+  options.int8Dot = shape.dot;
   ModelSignature signature;
   if (halfQuant) {
     QCastFloatOptions cast;

@@ -124,7 +124,10 @@ def QMicroKernels : Pass<"q-microkernels", "mlir::func::FuncOp"> {
     over depth blocks, column blocks and row blocks around a register block
     of i32 accumulators, updated per 4 reduction steps by one `vpdpbusd`
     per vector (`llvm.call_intrinsic` of `llvm.x86.avx512.vpdpbusd.512` or
-    `.256`) when `vnni` is set, else by multiplies and adds of i32 vectors.
+    `.256`) when `vnni` is set, of AArch64's `usdot` (the same u8 x s8 dot
+    product of 4 bytes per i32 lane, `llvm.aarch64.neon.usdot`, FEAT_I8MM)
+    at 128 bits when `usdot` is set, else by multiplies and adds of i32
+    vectors.
     A convolution's activation is packed on the fly into a panel per
     column block (the image's pixels for a 1x1 convolution, the windows of
     one output row otherwise). A `linalg.fill` of zero right before into
@@ -149,6 +152,9 @@ def QMicroKernels : Pass<"q-microkernels", "mlir::func::FuncOp"> {
     Option<"vnni", "vnni", "bool", /*default=*/"false",
            "Use x86 vpdpbusd in the int8 kernels (AVX512-VNNI at "
            "vector-bits=512; AVX-VNNI or AVX512-VNNI+VL at 256)">,
+    Option<"usdot", "usdot", "bool", /*default=*/"false",
+           "Use AArch64 usdot (FEAT_I8MM) in the int8 kernels at "
+           "vector-bits=128">,
   ];
   let dependentDialects = [
     "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",

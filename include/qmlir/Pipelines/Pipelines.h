@@ -14,7 +14,7 @@
 namespace qmlir {
 
 /// The int8 kernels' dot-product instruction (CPUPipelineOptions::int8Dot).
-enum class Int8Dot { Host, None, VNNI };
+enum class Int8Dot { Host, None, VNNI, USDOT };
 
 struct CPUPipelineOptions
     : public mlir::PassPipelineOptions<CPUPipelineOptions> {
@@ -40,14 +40,17 @@ struct CPUPipelineOptions
                                   "vectors"),
                        clEnumValN(Int8Dot::VNNI, "vnni",
                                   "x86 vpdpbusd (AVX512-VNNI, "
-                                  "AVX-VNNI)"))};
+                                  "AVX-VNNI)"),
+                       clEnumValN(Int8Dot::USDOT, "usdot",
+                                  "AArch64 usdot (FEAT_I8MM)"))};
 };
 
 /// The vector shape of a target's kernels: bits per register and number of
-/// registers, and whether x86 vpdpbusd exists at that width.
+/// registers, and the int8 dot product it has at that width (None, VNNI
+/// or USDOT).
 struct VectorShape {
   int64_t bits = 128, registers = 16;
-  bool vnni = false;
+  Int8Dot dot = Int8Dot::None;
 };
 /// The shape for an LLVM triple, a CPU name ("" or "generic": none) and a
 /// feature list ("+avx512f,-avx2,..."), which adds to or removes from the

@@ -268,11 +268,12 @@ private:
     SmallVector<Value> v;
     for (int64_t j = 0; j < nv; ++j)
       v.push_back(c.loadV(b, loc, g, local, col0, j));
-    if (target.vnni) {
+    if (target.vnni || target.usdot) {
       auto bytesType = VectorType::get({4 * vl}, i8);
-      StringAttr intrinsic =
-          b.getStringAttr(vl == 16 ? "llvm.x86.avx512.vpdpbusd.512"
-                                   : "llvm.x86.avx512.vpdpbusd.256");
+      StringAttr intrinsic = b.getStringAttr(
+          target.usdot ? "llvm.aarch64.neon.usdot.v4i32.v16i8"
+          : vl == 16   ? "llvm.x86.avx512.vpdpbusd.512"
+                       : "llvm.x86.avx512.vpdpbusd.256");
       for (int64_t i = 0; i < mr; ++i) {
         // The 4 bytes of S as one i32, in every lane.
         Value s = c.loadS(b, loc, rows[i], g, valid);
@@ -343,7 +344,7 @@ Blocking blockingFor(const Int8KernelTarget &target) {
   Blocking blk;
   blk.vl = target.vectorBits / 32;
   int64_t regs = target.vectorRegisters;
-  if (target.vnni) {
+  if (target.vnni || target.usdot) {
     // MR x NV accumulators, NV vectors of V and the broadcast of S.
     blk.nv = std::min<int64_t>(std::max<int64_t>(64 / blk.vl, 1),
                                regs >= 32 ? 4 : 2);
@@ -508,6 +509,7 @@ LogicalResult qmlir::lowerPackedInt8(OpBuilder &b, Location loc,
   // vpdpbusd comes in 256 and 512 bits.
   Int8KernelTarget t = target;
   t.vnni = target.vnni && vl >= 8;
+  t.usdot = target.usdot && vl == 4;
   if (!hasContiguousRows(op.activation) || !hasContiguousRows(op.out) ||
       !cast<MemRefType>(op.weight.getType()).getLayout().isIdentity())
     return failure();

@@ -22,6 +22,9 @@ struct Int8KernelTarget {
   /// AVX512VL at 256 bits; ignored at 128); else multiplies and adds on i32
   /// vectors.
   bool vnni = false;
+  /// AArch64 usdot (FEAT_I8MM; 128 bits only): the same u8 x s8 dot product
+  /// of 4 bytes into each i32 lane.
+  bool usdot = false;
 };
 
 /// Replaces `op` (on buffers) by loops around register blocks that

@@ -825,6 +825,7 @@ struct QMicroKernelsPass : qmlir::impl::QMicroKernelsBase<QMicroKernelsPass> {
     target.vectorBits = vectorBits;
     target.vectorRegisters = vectorRegisters;
     target.vnni = vnni;
+    target.usdot = usdot;
     for (linalg::GenericOp op : generics) {
       qmlir::PackedInt8Op packed = *qmlir::matchPackedInt8(op);
       auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());

@@ -3,6 +3,9 @@
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-microkernels{vector-bits=512}),canonicalize,cse)' | FileCheck %s --check-prefix=GENERIC
 // vpdpbusd has no 128-bit form: vnni is ignored there.
 // RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-microkernels{vector-bits=128 vnni=1}),canonicalize,cse)' | FileCheck %s --check-prefix=NARROW
+// AArch64 usdot (FEAT_I8MM) exists at 128 bits only.
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-microkernels{vector-bits=128 usdot=1}),canonicalize,cse)' | FileCheck %s --check-prefix=USDOT
+// RUN: qopt %s --split-input-file --pass-pipeline='builtin.module(func.func(q-microkernels{vector-bits=256 vector-registers=16 usdot=1}),canonicalize,cse)' | FileCheck %s --check-prefix=NOUSDOT
 
 // Packed int8 contractions (Int8Kernels.cpp) on buffers.
 
@@ -56,6 +59,10 @@
 // GENERIC: vector.broadcast %[[BE]] : i32 to vector<16xi32>
 // GENERIC: arith.muli %{{.*}} : vector<16xi32>
 // GENERIC: arith.addi %{{.*}} : vector<16xi32>
+// USDOT-LABEL: func.func @matmul
+// USDOT: llvm.call_intrinsic "llvm.aarch64.neon.usdot.v4i32.v16i8"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>
+// NOUSDOT-LABEL: func.func @matmul
+// NOUSDOT-NOT: llvm.call_intrinsic
 // NARROW-LABEL: func.func @matmul
 // NARROW-NOT: llvm.call_intrinsic
 // NARROW: arith.muli %{{.*}} : vector<4xi32>

@@ -686,9 +686,14 @@ LogicalResult AdapterApplier::addBranches(ArrayRef<Site> sites) {
       }
       SmallVector<int64_t> hShape(xType.getShape());
       hShape.back() = r;
-      Value h = q::MatMulOp::create(b, named("lora_A/MatMul"),
-                                    RankedTensorType::get(hShape, f32), x, at);
-      Value d = q::MatMulOp::create(b, named("lora_B/MatMul"), yType, h, bt);
+      auto h = q::MatMulOp::create(b, named("lora_A/MatMul"),
+                                   RankedTensorType::get(hShape, f32), x, at);
+      auto d = q::MatMulOp::create(b, named("lora_B/MatMul"), yType, h, bt);
+      // The branch says which adapter it is, so that weight quantization
+      // leaves it in f32 (QLoRA's inference form: a low-bit base, f32
+      // adapters).
+      for (Operation *branch : {h.getOperation(), d.getOperation()})
+        branch->setAttr(q::kLoraAdapterAttr, b.getStringAttr(tags[c.adapter]));
       Value ds = q::MulOp::create(b, named("Mul"), yType, d, s);
       auto add = q::AddOp::create(b, named("Add"), yType, sum, ds);
       if (!firstAdd)

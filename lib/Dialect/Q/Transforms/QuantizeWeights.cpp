@@ -198,6 +198,9 @@ struct QQuantizeWeightsPass
     if (kinds.empty())
       kinds = {"matmul", "gemm"};
     for (Operation *op : selectLinearOps(root, kinds, exclude)) {
+      // LoRA branches (q-lora-merge mode=unmerged) stay f32.
+      if (op->hasAttr(q::kLoraAdapterAttr))
+        continue;
       OpBuilder b(op);
       if (auto mm = dyn_cast<q::MatMulOp>(op)) {
         if (Value w = rewriteWeight(b, op->getLoc(), mm.getRhs(), 0))

@@ -12,4 +12,11 @@
 
 #include "qmlir/Dialect/Q/IR/QDialect.h.inc"
 
+namespace qmlir::q {
+/// Discardable attribute on the ops of a LoRA branch that q-lora-merge
+/// (mode=unmerged) adds: the adapter's name. Weight quantization leaves
+/// these ops in f32.
+inline constexpr llvm::StringLiteral kLoraAdapterAttr = "q.lora_adapter";
+} // namespace qmlir::q
+
 #endif // QMLIR_DIALECT_Q_IR_QDIALECT_H

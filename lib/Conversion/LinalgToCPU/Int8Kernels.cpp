@@ -328,16 +328,6 @@ private:
 };
 
 /// Static buffers whose innermost dimension is contiguous.
-bool hasContiguousRows(Value v) {
-  auto type = dyn_cast<MemRefType>(v.getType());
-  if (!type || !type.hasStaticShape())
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides.empty() || strides.back() == 1;
-}
 
 /// The register block and depth block for a target.
 Blocking blockingFor(const Int8KernelTarget &target) {
@@ -498,6 +488,17 @@ Int8Contraction panelContraction(const PackedInt8Op &op, Value panel,
 }
 
 } // namespace
+
+bool qmlir::hasContiguousRows(Value v) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  if (!type || !type.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides.empty() || strides.back() == 1;
+}
 
 LogicalResult qmlir::lowerPackedInt8(OpBuilder &b, Location loc,
                                      const PackedInt8Op &op,

@@ -37,6 +37,10 @@ mlir::LogicalResult lowerPackedInt8(mlir::OpBuilder &b, mlir::Location loc,
                                     const Int8KernelTarget &target,
                                     bool zeroInit);
 
+/// Whether `v` is a statically shaped buffer whose innermost dimension is
+/// contiguous (what the kernels' vector loads and stores need).
+bool hasContiguousRows(mlir::Value v);
+
 /// Stores the first `lanes` of the `vl`-lane vector `v` into `mem` at
 /// `indices` (a masked store when `lanes < vl`); the f32 and int8 kernels
 /// both write their rows with it.

@@ -243,14 +243,8 @@ static void buildParallelLoops(
 
 /// Static f32 buffers whose innermost dimension is contiguous.
 static bool isKernelOperand(Value v) {
-  auto type = dyn_cast<MemRefType>(v.getType());
-  if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides.empty() || strides.back() == 1;
+  return qmlir::hasContiguousRows(v) &&
+         cast<MemRefType>(v.getType()).getElementType().isF32();
 }
 
 static bool hasIdentityLayout(Value v) {

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "WeightOnlyKernels.h"
+#include "Int8Kernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -326,24 +327,13 @@ private:
   }
 };
 
-bool hasUnitInnerStride(Value v) {
-  auto type = dyn_cast<MemRefType>(v.getType());
-  if (!type || !type.hasStaticShape())
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides.empty() || strides.back() == 1;
-}
-
 } // namespace
 
 LogicalResult qmlir::lowerWeightOnly(OpBuilder &b, Location loc,
                                      const WeightOnlyMatmul &op,
                                      const WeightOnlyKernelTarget &target,
                                      bool zeroInit) {
-  if (!hasUnitInnerStride(op.a) || !hasUnitInnerStride(op.packed) ||
+  if (!hasContiguousRows(op.a) || !hasContiguousRows(op.packed) ||
       !isa<MemRefType>(op.out.getType()))
     return failure();
   return WeightOnlyEmitter(op, target, zeroInit).emit(b, loc);

@@ -96,6 +96,11 @@ static cl::opt<std::string> quantScheme(
              "accumulation), w8, w4 or nf4 (weight-only matmuls: int8 per "
              "channel, int4 in groups of 128 along K, NF4 in blocks of 64)"),
     cl::value_desc("SCHEME"));
+static cl::list<std::string> quantExclude(
+    cl::cat(qcompileCategory), "quant-exclude",
+    cl::desc("ONNX node names --quant leaves in float (e.g. "
+             "/lm_head/MatMul)"),
+    cl::value_desc("NODE[,NODE...]"), cl::CommaSeparated);
 static cl::opt<std::string> calibData(
     cl::cat(qcompileCategory), "calib-data",
     cl::desc("Calibration samples for --quant: test_data_set_N folders or "
@@ -269,6 +274,8 @@ int main(int argc, char **argv) {
       (calibCache.empty() || !llvm::sys::fs::exists(calibCache)))
     return fail("--quant=" + quantScheme +
                 " needs --calib-data DIR (or an existing --calib-cache)");
+  if (quantScheme.empty() && quantExclude.getNumOccurrences())
+    return fail("--quant-exclude applies to --quant only");
   if (loraAdapters.empty() &&
       (loraScales.getNumOccurrences() || loraMode.getNumOccurrences() ||
        loraMap.getNumOccurrences()))
@@ -385,6 +392,7 @@ int main(int argc, char **argv) {
   if (halfQuant) {
     QCastFloatOptions cast;
     cast.type = quantScheme == "fp16" ? "f16" : "bf16";
+    cast.exclude.assign(quantExclude.begin(), quantExclude.end());
     PassManager pm(&context);
     pm.addNestedPass<func::FuncOp>(createQFoldBatchNorm());
     pm.addNestedPass<func::FuncOp>(createQCastFloat(cast));
@@ -398,6 +406,7 @@ int main(int argc, char **argv) {
     // w8 is per output channel; w4 and nf4 use the format's blocks.
     if (quantScheme == "w8")
       wq.groupSize = 0;
+    wq.exclude.assign(quantExclude.begin(), quantExclude.end());
     PassManager pm(&context);
     pm.addNestedPass<func::FuncOp>(createQQuantizeWeights(wq));
     if (failed(pm.run(*module)))
@@ -408,6 +417,8 @@ int main(int argc, char **argv) {
     ptq.method = calibMethod;
     ptq.cache = calibCache;
     ptq.mode = dynamicQuant ? "dynamic" : "static";
+    for (const std::string &node : quantExclude)
+      ptq.exclude.push_back(node);
     PassManager pm(&context);
     buildPTQInt8Pipeline(pm, ptq);
     if (failed(pm.run(*module)))

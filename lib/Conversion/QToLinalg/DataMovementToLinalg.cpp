@@ -31,10 +31,16 @@ struct ConstantLowering : OpConversionPattern<q::ConstantOp> {
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Attribute value = op.getValue();
     TypedAttr converted;
-    unsigned width = op.getType().getElementType().getIntOrFloatBitWidth();
-    if (auto dense = dyn_cast<DenseElementsAttr>(value); dense && width < 8) {
-      // 4-bit values are held in i8 below q, extended as their type says.
-      bool isSigned = !op.getType().getElementType().isUnsignedInteger();
+    // 4-bit values (integers or a quantized type's storage) are held in i8
+    // below q, extended as their type says.
+    Type storage = op.getType().getElementType();
+    bool isSigned = !storage.isUnsignedInteger();
+    if (auto quantized = dyn_cast<quant::QuantizedType>(storage)) {
+      storage = quantized.getStorageType();
+      isSigned = quantized.isSigned();
+    }
+    bool fourBit = storage.isInteger(4);
+    if (auto dense = dyn_cast<DenseElementsAttr>(value); dense && fourBit) {
       SmallVector<APInt> values;
       for (const APInt &v : dense.getValues<APInt>())
         values.push_back(isSigned ? v.sext(8) : v.zext(8));

@@ -22,13 +22,14 @@ using namespace mlir;
 
 /// The element type of a q tensor below q: quantized types become their
 /// storage, integers signless, and 4-bit integers are held in i8 (the
-/// weight-only kernels pack 4-bit weights into nibbles themselves).
+/// weight-only kernels pack 4-bit weights into nibbles themselves; i1 stays).
 static Type signlessElement(Type elem) {
   if (auto q = dyn_cast<quant::QuantizedType>(elem))
     elem = q.getStorageType();
   if (auto it = dyn_cast<IntegerType>(elem);
-      it && (!it.isSignless() || it.getWidth() < 8))
-    return IntegerType::get(it.getContext(), std::max(8u, it.getWidth()));
+      it && (!it.isSignless() || it.getWidth() == 4))
+    return IntegerType::get(it.getContext(),
+                            it.getWidth() == 4 ? 8 : it.getWidth());
   return elem;
 }
 

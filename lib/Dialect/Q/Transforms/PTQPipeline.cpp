@@ -20,6 +20,7 @@ void qmlir::buildPTQInt8Pipeline(OpPassManager &pm,
   quantize.perChannel = options.perChannel;
   quantize.weights = options.weights;
   quantize.mode = options.mode;
+  quantize.exclude.assign(options.exclude.begin(), options.exclude.end());
   if (options.mode != "dynamic") {
     pm.addNestedPass<func::FuncOp>(createQFoldBatchNorm());
     QCalibrateOptions calibrate;

@@ -53,6 +53,8 @@ struct PTQPipelineOptions
       *this, "weights",
       llvm::cl::desc("Weight precision: int8, or int4 (static W4A8)"),
       llvm::cl::init("int8")};
+  ListOption<std::string> exclude{
+      *this, "exclude", llvm::cl::desc("ONNX node names to keep in float")};
 };
 void buildPTQInt8Pipeline(mlir::OpPassManager &pm,
                           const PTQPipelineOptions &options);

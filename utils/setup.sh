@@ -35,9 +35,13 @@ PACKAGES=(
   dataset-fashion-mnist
   # PyTorch 1.13 (CPU): quantization-aware training (python/qmlir/qat, its
   # tests in python/tests/test_qat.py, skipped without it) and training
-  # the example model (examples/fashion_mnist/train.py, qat.py). Nothing
-  # else needs it: `import qmlir` does not.
+  # the example models (examples/fashion_mnist/train.py, qat.py;
+  # examples/llama). Nothing else needs it: `import qmlir` does not.
   python3-torch
+  # The fine-tuning text of the LLaMA + LoRA example (examples/llama): the
+  # Vim user manual (the base text, /usr/share/common-licenses, comes with
+  # base-files).
+  vim-runtime
 )
 
 missing=()

@@ -15,6 +15,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace qmlir {
@@ -219,11 +221,17 @@ static Value buildAccumulator(PatternRewriter &rewriter, Operation *op,
   if (m.bias || m.floatBias) {
     Value b32;
     if (m.floatBias) {
+      // Saturated to i32 as QuantizeLinear to int32 would: a bias too large
+      // for the accumulator's scale must not wrap around.
       std::vector<int64_t> bq(m.channels);
-      for (int64_t c = 0; c < m.channels; ++c)
-        bq[c] = static_cast<int64_t>(qmlir::quant::roundHalfEven(
+      for (int64_t c = 0; c < m.channels; ++c) {
+        double v = qmlir::quant::roundHalfEven(
             (*m.floatBias)[c] / (static_cast<float>(m.px.scales[0]) *
-                                 static_cast<float>(m.sw[c]))));
+                                 static_cast<float>(m.sw[c])));
+        bq[c] = std::isnan(v) ? 0
+                              : static_cast<int64_t>(std::clamp(
+                                    v, double(INT32_MIN), double(INT32_MAX)));
+      }
       b32 = q::buildIntConstant(
           rewriter, loc,
           RankedTensorType::get({m.channels}, rewriter.getI32Type()), bq,

@@ -203,3 +203,20 @@ func.func @dq_reshape(%x: tensor<2x2x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<4
   %y = q.matmul %f, %md : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+// A float bias (a QAT export's) is quantized to i32 with s_x * s_w,
+// saturating: 1e12 / 1e-3 does not fit and becomes INT32_MAX (INT32_MIN).
+// CHECK-LABEL: func.func @float_bias_saturates
+// CHECK: q.constant dense<{{\[}}[[2147483647]], [[-2147483648]]]> : tensor<2x1x1xi32>
+// CHECK: q.conv_integer
+func.func @float_bias_saturates(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %q = q.quantize %x : tensor<1x1x2x2xf32> -> tensor<1x1x2x2x!quant.uniform<u8:f32, 1.000000e+00>>
+  %xd = q.dequantize %q : tensor<1x1x2x2x!quant.uniform<u8:f32, 1.000000e+00>> -> tensor<1x1x2x2xf32>
+  %wq = q.constant dense<1> : tensor<2x1x1x1xi8> : tensor<2x1x1x1x!quant.uniform<i8:f32, 1.000000e-03>>
+  %wd = q.dequantize %wq : tensor<2x1x1x1x!quant.uniform<i8:f32, 1.000000e-03>> -> tensor<2x1x1x1xf32>
+  %b = q.constant dense<[1.0e12, -1.0e12]> : tensor<2xf32> : tensor<2xf32>
+  %y = q.conv %xd, %wd, %b {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}

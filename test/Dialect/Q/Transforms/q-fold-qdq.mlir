@@ -209,7 +209,7 @@ func.func @dq_reshape(%x: tensor<2x2x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<4
 // A float bias (a QAT export's) is quantized to i32 with s_x * s_w,
 // saturating: 1e12 / 1e-3 does not fit and becomes INT32_MAX (INT32_MIN).
 // CHECK-LABEL: func.func @float_bias_saturates
-// CHECK: q.constant dense<{{\[}}[[2147483647]], [[-2147483648]]]> : tensor<2x1x1xi32>
+// CHECK: q.constant dense<{{\[\[\[}}2147483647]], {{\[\[}}-2147483648]]]> : tensor<2x1x1xi32>
 // CHECK: q.conv_integer
 func.func @float_bias_saturates(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
   %q = q.quantize %x : tensor<1x1x2x2xf32> -> tensor<1x1x2x2x!quant.uniform<u8:f32, 1.000000e+00>>
